@@ -1,0 +1,21 @@
+"""The ``uythac`` console command: Django's management commands plus uythac's own.
+
+``uythac migrate``, ``uythac runserver`` … work as with ``manage.py``; uythac's commands
+(``demo``, ``generate``, ``createuser``, ``load-geography``) live in ``uythac/cli/management/commands``.
+"""
+
+import os
+import sys
+
+
+def main(argv: list[str] | None = None) -> None:
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+    from django.core.management import execute_from_command_line
+
+    args = list(sys.argv if argv is None else ["uythac", *argv])
+    args[0] = "uythac"
+    execute_from_command_line(args)
+
+
+if __name__ == "__main__":
+    main()
