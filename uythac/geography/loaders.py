@@ -57,7 +57,9 @@ def load_legacy_divisions(province_model, legacy_province_model, district_model,
     legacy_ids = dict(legacy_province_model.objects.values_list("code", "id"))
     existing_districts = set(district_model.objects.values_list("code", flat=True))
     districts = [
-        district_model(code=d["code"], name=d["name"], name_search=search_key(d["name"]), province_id=legacy_ids[p["code"]])
+        district_model(
+            code=d["code"], name=d["name"], name_search=search_key(d["name"]), province_id=legacy_ids[p["code"]]
+        )
         for p in data["provinces"]
         for d in p["districts"]
         if d["code"] not in existing_districts

@@ -47,7 +47,8 @@ class SavingsGroup(SearchableNameMixin):
         indexes = [models.Index(fields=["commune", "status"], name="group_commune_status_idx")]
         constraints = [
             models.CheckConstraint(
-                condition=Q(status="ACTIVE", closed_on__isnull=True) | (~Q(status="ACTIVE") & Q(closed_on__isnull=False)),
+                condition=Q(status="ACTIVE", closed_on__isnull=True)
+                | (~Q(status="ACTIVE") & Q(closed_on__isnull=False)),
                 name="group_closed_on_matches_status",
             )
         ]
@@ -74,6 +75,9 @@ class GroupStatusChange(models.Model):
 
     class Meta:
         ordering = ["changed_on", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.group_id}: {self.from_status} → {self.to_status} ({self.changed_on})"
 
 
 class GroupMembership(models.Model):
