@@ -13,7 +13,15 @@ from uythac.accounts.models import Role, User
 from uythac.geography.models import Commune, Province, Village
 from uythac.groups.models import GroupBoardTerm, GroupMembership, SavingsGroup
 from uythac.households.models import Household
-from uythac.network.models import AssociationUnit, Branch, Organization, TransactionOffice, TransactionPoint
+from uythac.network.models import (
+    AssociationUnit,
+    Branch,
+    EntrustmentContract,
+    JointAgreement,
+    Organization,
+    TransactionOffice,
+    TransactionPoint,
+)
 
 PASSWORD = "mat-khau-thu-nghiem-1"
 _customer_numbers = itertools.count(1)
@@ -117,6 +125,27 @@ def build_world() -> SimpleNamespace:
     w.household_b = w.group_b.test_members[2]
     w.household_c = w.group_c.test_members[2]
     w.household_a_women = w.group_a_women.test_members[2]
+
+    w.agreement = JointAgreement.objects.create(
+        number="01/VBLT-HN", branch=w.branch, association_unit=w.province_unit["11"], signed_on=dt.date(2021, 3, 1),
+        effective_from=dt.date(2021, 3, 1), bank_signatory="Nguyễn Văn Giám", association_signatory="Trần Thị Hội",
+    )
+    w.other_agreement = JointAgreement.objects.create(
+        number="05/VBLT-HCM", branch=w.other_branch,
+        association_unit=AssociationUnit.objects.create(
+            code="11-P-79", organization=w.orgs["11"], level="PROVINCE", name="HND TP HCM", province=w.other_province
+        ),
+        signed_on=dt.date(2021, 4, 1), effective_from=dt.date(2021, 4, 1), bank_signatory="Lê Văn A",
+        association_signatory="Phạm Thị B",
+    )
+    w.contract_a = EntrustmentContract.objects.create(
+        number="12/HĐUT", office=w.office, association_unit=w.unit_a["11"], signed_on=dt.date(2022, 1, 5),
+        effective_from=dt.date(2022, 1, 5), bank_signatory="Nguyễn Văn Giám", association_signatory="Đỗ Văn Xã",
+    )
+    w.other_contract = EntrustmentContract.objects.create(
+        number="99/HĐUT", office=w.other_office, association_unit=w.unit_c["11"], signed_on=dt.date(2022, 2, 5),
+        effective_from=dt.date(2022, 2, 5), bank_signatory="Lê Văn A", association_signatory="Võ Văn C",
+    )
 
     w.admin = make_user("admin", Role.ADMIN, is_staff=True, is_superuser=True)
     w.branch_staff = make_user("cn_hanoi", Role.BRANCH_STAFF, province=w.province)

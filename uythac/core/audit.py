@@ -4,6 +4,7 @@ import datetime as dt
 import decimal
 
 from django.db import models
+from django.db.models import Q
 
 from uythac.core.models import AuditEvent
 
@@ -47,8 +48,11 @@ def audit_event_record(
     note: str = "",
     object_type: str | None = None,
     object_key: str | None = None,
+    parent: models.Model | None = None,
 ) -> AuditEvent:
+    """Record one write. ``parent`` files a child record's event under its parent too (e.g. the group)."""
     default_type, default_key = audit_key(instance)
+    parent_type, parent_key = audit_key(parent) if parent is not None else ("", "")
     return AuditEvent.objects.create(
         actor=actor if getattr(actor, "pk", None) else None,
         actor_label=getattr(actor, "username", "") or "system",
@@ -59,8 +63,13 @@ def audit_event_record(
         before=before,
         after=after,
         note=note,
+        parent_type=parent_type,
+        parent_key=parent_key,
     )
 
 
 def audit_history(object_type: str, object_key: str):
-    return AuditEvent.objects.filter(object_type=object_type, object_key=object_key).select_related("actor")
+    """Events of the object itself and of its child records."""
+    return AuditEvent.objects.filter(
+        Q(object_type=object_type, object_key=object_key) | Q(parent_type=object_type, parent_key=object_key)
+    ).select_related("actor")

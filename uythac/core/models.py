@@ -27,12 +27,19 @@ class AuditEvent(models.Model):
     object_type = models.CharField(_("loại đối tượng"), max_length=40)
     object_key = models.CharField(_("mã đối tượng"), max_length=60)
     object_label = models.CharField(_("tên đối tượng"), max_length=255, blank=True)
+    # Child records (a membership, a board term, a meeting…) are also filed under their parent (the group),
+    # so the parent's history page shows them.
+    parent_type = models.CharField(max_length=40, blank=True)
+    parent_key = models.CharField(max_length=60, blank=True)
     before = models.JSONField(_("trước"), null=True, blank=True)
     after = models.JSONField(_("sau"), null=True, blank=True)
     note = models.TextField(_("ghi chú"), blank=True)
 
     class Meta:
-        indexes = [models.Index(fields=["object_type", "object_key", "-at"], name="audit_object_idx")]
+        indexes = [
+            models.Index(fields=["object_type", "object_key", "-at"], name="audit_object_idx"),
+            models.Index(fields=["parent_type", "parent_key", "-at"], name="audit_parent_idx"),
+        ]
         ordering = ["-at", "-id"]
 
     def __str__(self) -> str:

@@ -1,0 +1,63 @@
+"""Home: what the signed-in user is responsible for, with counts and the first steps of the navigation."""
+
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+from uythac.accounts.access import commune_queryset_for, office_queryset_for, province_queryset_for, unit_queryset_for
+from uythac.accounts.scope import scope_for
+from uythac.groups.access import group_queryset_for
+from uythac.groups.models import GroupStatus
+from uythac.households.access import household_queryset_for
+from uythac.web.crud import Column, table
+
+
+def scope_label(user) -> str:
+    parts = [user.get_role_display()]
+    for place in (user.province, user.office, user.commune, user.group, user.organization):
+        if place is not None:
+            parts.append(str(place))
+    return " · ".join(parts)
+
+
+@login_required
+def home(request):
+    user = request.user
+    scope = scope_for(user)
+    groups = group_queryset_for(user).filter(status=GroupStatus.ACTIVE)
+    cards = [
+        (_("Xã/phường"), commune_queryset_for(user).count(), reverse("commune-list")),
+        (_("Tổ TK&VV đang hoạt động"), groups.count(), reverse("group-list")),
+        (_("Hộ"), household_queryset_for(user).count(), reverse("household-list")),
+    ]
+    if scope.is_bank:
+        cards.append((_("Phòng giao dịch"), office_queryset_for(user).count(), reverse("office-list")))
+    provinces = table(
+        [
+            Column(_("Mã"), "code", link=lambda p: reverse("province-detail", args=[p.code])),
+            Column(_("Tỉnh/thành phố"), "name", link=lambda p: reverse("province-detail", args=[p.code])),
+        ],
+        province_queryset_for(user)[:40],
+    )
+    units = table(
+        [
+            Column(_("Mã"), "code", link=lambda u: reverse("unit-detail", args=[u.code])),
+            Column(_("Đơn vị hội"), "name", link=lambda u: reverse("unit-detail", args=[u.code])),
+            Column(_("Cấp"), "get_level_display"),
+        ],
+        unit_queryset_for(user).select_related("organization").order_by("level", "code")[:12]
+        if scope.is_association or scope.group_id
+        else [],
+    )
+    context = {
+        "title": _("Tổng quan"),
+        "scope_label": scope_label(user),
+        "cards": cards,
+        "provinces": provinces,
+        "units": units,
+        "show_units": bool(units["rows"]),
+    }
+    if scope.group_id is not None:
+        context["my_group"] = user.group
+    return render(request, "web/home.html", context)
