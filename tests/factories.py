@@ -6,6 +6,7 @@ unit, group and household — outside the scope of every persona except the admi
 """
 
 import datetime as dt
+import importlib
 import itertools
 from types import SimpleNamespace
 
@@ -73,6 +74,23 @@ def make_user(username, role, **scope) -> User:
     if communes:
         user.responsible_communes.set(communes)
     return user
+
+
+REFERENCE_DATA_MIGRATIONS = [
+    "uythac.core.migrations.0002_rule_values",
+    "uythac.geography.migrations.0002_load_divisions",
+    "uythac.network.migrations.0002_reference_data",
+]
+
+
+def reload_reference_data() -> None:
+    """Re-run the data migrations (geography, organizations, rule values) after a transactional flush."""
+    if Province.objects.exists():
+        return
+    from django.apps import apps
+
+    for module in REFERENCE_DATA_MIGRATIONS:
+        importlib.import_module(module).load(apps, None)
 
 
 def build_world() -> SimpleNamespace:

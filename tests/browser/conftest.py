@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.factories import build_world
+from tests.factories import build_world, reload_reference_data
 
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")  # Playwright's sync API runs an event loop
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
@@ -40,7 +40,13 @@ def page(browser):
 
 @pytest.fixture
 def live_world(transactional_db):
+    """Live-server tests run in real transactions, and the flush after each one empties every table, including
+    the reference data the migrations loaded: load it again when it is gone."""
+    reload_reference_data()
     return build_world()
+
+
+BROWSER = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 def screenshot(page, name: str) -> Path:

@@ -1,11 +1,9 @@
 """Login → commune → group → household, in a phone-sized Chromium window."""
 
-import pytest
-
-from tests.browser.conftest import screenshot
+from tests.browser.conftest import BROWSER, screenshot
 from tests.factories import PASSWORD
 
-pytestmark = pytest.mark.browser
+pytestmark = BROWSER
 
 
 def login(page, live_server, username):

@@ -112,6 +112,7 @@ def form_page(
     submit_label: str | None = None,
     intro: str | None = None,
     extra: dict | None = None,
+    template: str = "web/form.html",
 ):
     form_kwargs = form_kwargs or {}
     if request.method == "POST":
@@ -135,7 +136,7 @@ def form_page(
         "intro": intro,
     }
     context.update(extra or {})
-    return render(request, "web/form.html", context, status=400 if form.errors else 200)
+    return render(request, template, context, status=400 if form.errors else 200)
 
 
 def _attach_error(form: forms.BaseForm, error: DomainError) -> None:

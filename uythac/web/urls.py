@@ -1,7 +1,18 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from uythac.web.pages import audit, geography, groups, home, households, network, users
+from uythac.web.pages import (
+    associations,
+    audit,
+    geography,
+    group_members,
+    groups,
+    home,
+    households,
+    network,
+    users,
+    villages,
+)
 
 urlpatterns = [
     path("accounts/login/", auth_views.LoginView.as_view(template_name="web/login.html"), name="login"),
@@ -10,7 +21,10 @@ urlpatterns = [
     *audit.urlpatterns,
     *geography.urlpatterns,
     *network.urlpatterns,
+    *villages.urlpatterns,
+    *associations.urlpatterns,
     *groups.urlpatterns,
+    *group_members.urlpatterns,
     *households.urlpatterns,
     *users.urlpatterns,
 ]

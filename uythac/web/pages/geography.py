@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 from uythac.accounts.access import (
     access_commune,
     access_province,
+    can_write_villages,
     commune_queryset_for,
     office_queryset_for,
     point_queryset_for,
@@ -16,6 +17,7 @@ from uythac.accounts.access import (
     unit_queryset_for,
     village_queryset_for,
 )
+from uythac.geography.models import LegacyCommune
 from uythac.groups.access import group_queryset_for
 from uythac.groups.models import GroupStatus
 from uythac.network.models import UnitLevel
@@ -31,7 +33,10 @@ def commune_link(commune) -> str:
 
 
 def province_crumbs(province) -> list[Breadcrumb]:
-    return [Breadcrumb(_("Tỉnh/thành phố"), reverse("province-list")), Breadcrumb(province.name, province_link(province))]
+    return [
+        Breadcrumb(_("Tỉnh/thành phố"), reverse("province-list")),
+        Breadcrumb(province.name, province_link(province)),
+    ]
 
 
 def commune_crumbs(commune) -> list[Breadcrumb]:
@@ -147,8 +152,31 @@ def commune_detail(request, code):
             groups,
         ),
         "audit_url": reverse("audit", args=["commune", commune.code]),
+        "village_create_url": (
+            f"{reverse('village-create')}?commune={commune.code}" if can_write_villages(user) else None
+        ),
     }
     return render(request, "web/commune_detail.html", context)
+
+
+@login_required
+def legacy_commune_list(request):
+    """Pre-01/07/2025 communes with their district and province: old exports and history refer to them."""
+    return list_page(
+        request,
+        title=_("Xã/phường cũ (trước 01/07/2025)"),
+        queryset=LegacyCommune.objects.select_related("district__province").order_by("code"),
+        columns=[
+            Column(_("Mã xã cũ"), "code"),
+            Column(_("Tên"), "name"),
+            Column(_("Huyện"), "district.name"),
+            Column(_("Tỉnh"), "district.province.name"),
+            Column(_("Hiệu lực đến"), "valid_to"),
+        ],
+        code_fields=("code", "district__code"),
+        name_fields=("name_search", "district__name_search"),
+        extra={"intro": _("Đơn vị hành chính trước sắp xếp 2025, giữ lại để tra cứu lịch sử và đọc báo cáo cũ.")},
+    )
 
 
 urlpatterns = [
@@ -156,4 +184,5 @@ urlpatterns = [
     path("provinces/<str:code>/", province_detail, name="province-detail"),
     path("communes/", commune_list, name="commune-list"),
     path("communes/<str:code>/", commune_detail, name="commune-detail"),
+    path("legacy-communes/", legacy_commune_list, name="legacy-commune-list"),
 ]
