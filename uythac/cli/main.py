@@ -12,6 +12,10 @@ def main(argv: list[str] | None = None) -> None:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
     from django.core.management import execute_from_command_line
 
+    from uythac.cli.migrating import ensure_sqlite_directories
+
+    ensure_sqlite_directories()
+
     args = list(sys.argv if argv is None else ["uythac", *argv])
     args[0] = "uythac"
     execute_from_command_line(args)
