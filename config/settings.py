@@ -47,7 +47,8 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
-    "django.middleware.locale.LocaleMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "uythac.web.middleware.ChosenLanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -114,7 +115,12 @@ USE_THOUSAND_SEPARATOR = True
 FORMAT_MODULE_PATH = ["uythac.formats"]
 
 STATIC_URL = "/static/"
-STATIC_ROOT = DATA_DIR / "static"
+# Production may collect static files (UYTHAC_STATIC_ROOT=… uythac collectstatic); the demo serves them from the
+# package through WhiteNoise's finders.
+STATIC_ROOT = os.environ.get("UYTHAC_STATIC_ROOT") or None
+# WhiteNoise serves the (few, local) static files in every mode, also without collectstatic: no CDN, works offline.
+WHITENOISE_USE_FINDERS = True
+WHITENOISE_AUTOREFRESH = DEBUG
 MESSAGE_STORAGE = "django.contrib.messages.storage.session.SessionStorage"
 
 LOGGING = {

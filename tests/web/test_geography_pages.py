@@ -78,3 +78,17 @@ def test_audit_page_shows_before_and_after(client, world):
     client.force_login(world.commune_viewer)
     body = client.get("/audit/savingsgroup/0000001/").content.decode()
     assert "Tổ HND thôn 1 (mới)" in body and "admin" in body
+
+
+@pytest.mark.django_db
+def test_browser_language_does_not_override_vietnamese_default(client, world):
+    client.force_login(world.pgd_staff)
+    body = client.get("/", HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9").content.decode()
+    assert "Tổng quan" in body and 'lang="vi"' in body
+
+
+@pytest.mark.django_db
+def test_static_stylesheet_is_served_without_collectstatic(client):
+    response = client.get("/static/web/app.css")
+    assert response.status_code == 200
+    assert b".topbar" in b"".join(response.streaming_content)
