@@ -135,6 +135,8 @@ def _password_message(error: ValidationError) -> str:
 
 def _apply(user: User, scope: dict, *, role: str) -> None:
     user.role = role
+    # System administrators also hold Django's staff and superuser flags; nobody else does.
+    user.is_staff = user.is_superuser = role == Role.ADMIN
     for field in SCOPE_FIELDS:
         setattr(user, field, scope[field])
 

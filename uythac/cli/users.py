@@ -20,8 +20,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from uythac.accounts.models import ASSOCIATION_ROLES, Role, User
-from uythac.accounts.services import user_create, user_snapshot
-from uythac.core.audit import audit_event_record
+from uythac.accounts.services import user_create
 from uythac.core.exceptions import DomainError
 from uythac.geography.models import Commune, Province
 from uythac.groups.models import GroupStatus, SavingsGroup
@@ -234,15 +233,6 @@ def user_create_from_codes(
         actor=actor, username=username, password=password, role=role, organization=organization,
         responsible_communes=resolved.communes, **resolved.objects,
     )
-    if role == Role.ADMIN and not (user.is_staff and user.is_superuser):
-        # System administrators also hold Django's staff and superuser flags (issue 2 §7).
-        before = user_snapshot(user)
-        user.is_staff = user.is_superuser = True
-        user.save(update_fields=["is_staff", "is_superuser"])
-        audit_event_record(
-            actor=actor, action="user_update", instance=user, before=before, after=user_snapshot(user),
-            note=_("Quản trị hệ thống: bật is_staff và is_superuser."),
-        )
     description = {
         "username": user.username,
         "role": user.role,

@@ -3,6 +3,7 @@
 import datetime as dt
 
 from django.db.models import Q
+from django.utils.translation import gettext as _
 
 from uythac.core.exceptions import DomainError
 from uythac.core.models import RuleValue
@@ -16,7 +17,9 @@ def rule_get(key: str, *, on: dt.date) -> RuleValue:
         .first()
     )
     if found is None:
-        raise DomainError(f"Chưa cấu hình quy tắc «{key}» cho ngày {on:%d/%m/%Y}.")
+        raise DomainError(
+            _("Chưa cấu hình quy tắc «%(key)s» cho ngày %(date)s.") % {"key": key, "date": f"{on:%d/%m/%Y}"}
+        )
     return found
 
 

@@ -23,7 +23,7 @@ def _separator() -> str:
 
 @register.filter
 def vnd(value):
-    """Integer VND → "1.234.567 đ" (Vietnamese) or "1,234,567 ₫" (English)."""
+    """Integer VND → "1.234.567 đ" (Vietnamese) or "1,234,567 đ" (English grouping, same currency sign)."""
     if value is None or value == "":
         return "—"
     return f"{group_thousands(int(value), _separator())} đ"
