@@ -102,6 +102,30 @@ def fill_group(group, total, *, joined=dt.date(2020, 1, 1)) -> list[Household]:
     return households
 
 
+def members_of(group) -> list[str]:
+    """Customer codes of the group's current members, sorted."""
+    return sorted(
+        GroupMembership.objects.filter(group=group, left_on__isnull=True).values_list(
+            "household__customer_code", flat=True
+        )
+    )
+
+
+def group_edit_payload(group, **overrides) -> dict:
+    """The POST data of the group edit page that keeps every field as it is, except ``overrides``."""
+    payload = {
+        "name": group.name,
+        "commune": group.commune.code,
+        "villages": [v.code for v in group.villages.all()],
+        "association_unit": group.association_unit.code,
+        "transaction_point": group.transaction_point.code,
+        "approval_decision": group.approval_decision,
+        "convention_note": group.convention_note,
+    }
+    payload.update(overrides)
+    return payload
+
+
 def current_member_ids(group) -> set[int]:
     return set(GroupMembership.objects.filter(group=group, left_on__isnull=True).values_list("household_id",
                                                                                              flat=True))

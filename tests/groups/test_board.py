@@ -195,7 +195,7 @@ def test_agency_contract_refusals(world):
             message="Ngày ký (01/06/2019) không được trước ngày bắt đầu nhiệm kỳ của tổ trưởng (01/01/2020).")
     refused(lambda: agency_contract_create(actor=world.admin, group=world.group_a, number=" ", office=world.office,
                                            signed_on=D),
-            field="number", message="Số hợp đồng không được để trống.")
+            field="number", message="Chưa nhập số hợp đồng.")
     refused(lambda: agency_contract_create(actor=world.commune_viewer, group=world.group_a, number="1",
                                            office=world.office, signed_on=D),
             field="group", message="Bạn không có quyền thay đổi tổ TK&VV.")

@@ -112,7 +112,7 @@ def test_code_must_be_exactly_seven_digits(world, code):
 
 def test_name_is_required(world):
     refused(attempt(world, name="   "), field="name",
-            message="Tên tổ không được để trống.")
+            message="Chưa nhập tên tổ.")
 
 
 def test_commune_outside_scope(world):

@@ -165,7 +165,7 @@ def test_dissolve_refusals(world):
     refused(lambda: group_dissolve(actor=world.admin, group=world.group_a, on=dt.date(2015, 1, 1), reason="x"),
             field="on", message="Ngày giải thể (01/01/2015) không được trước ngày thành lập tổ (01/03/2015).")
     refused(lambda: group_dissolve(actor=world.admin, group=world.group_a, on=D, reason=" "), field="reason",
-            message="Lý do giải thể không được để trống.")
+            message="Chưa nhập lý do giải thể.")
     refused(lambda: group_dissolve(actor=world.commune_viewer, group=world.group_a, on=D, reason="x"),
             field="group", message="Bạn không có quyền thay đổi tổ TK&VV.")
     group_dissolve(actor=world.admin, group=world.group_a, on=D, reason="x")

@@ -55,7 +55,7 @@ def test_attendees_between_one_and_the_members_on_that_day(world):
 
 def test_minutes_kind_and_date(world):
     refused(lambda: record(world, minutes="  \n "), field="minutes",
-            message="Biên bản cuộc họp không được để trống.")
+            message="Chưa nhập biên bản cuộc họp.")
     refused(lambda: record(world, kind="PARTY"), field="kind", message="Loại cuộc họp không hợp lệ.")
     tomorrow = timezone.localdate() + dt.timedelta(days=1)
     refused(lambda: record(world, held_on=tomorrow), field="held_on",

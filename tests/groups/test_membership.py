@@ -144,7 +144,7 @@ def test_exit_refusals(world):
             field="left_on", message="Ngày rời tổ (01/12/2019) không được trước ngày vào tổ (01/01/2020).")
     refused(lambda: membership_exit(actor=world.admin, group=world.group_a, household=member, left_on=D,
                                     reason=""),
-            field="reason", message="Lý do rời tổ không được để trống.")
+            field="reason", message="Chưa nhập lý do rời tổ.")
     refused(lambda: membership_exit(actor=world.admin, left_on=D, reason="x"), field="household",
             message="Chưa chọn tổ viên.")
     refused(lambda: membership_exit(actor=world.commune_viewer, group=world.group_a, household=member, left_on=D,

@@ -6,7 +6,8 @@ import datetime as dt
 
 import pytest
 
-from tests.web.test_group_pages import dmy, edit_payload, fill_group, fresh_households, members_of, text, today
+from tests.groups.helpers import fill_group, free_households, group_edit_payload, members_of
+from tests.pages import dmy, text, today
 from uythac.core.models import AuditEvent
 from uythac.groups.models import (
     AgencyContract,
@@ -25,7 +26,7 @@ pytestmark = pytest.mark.django_db
 # --- members ---------------------------------------------------------------------------------------------
 
 def test_admit_success(client, world):
-    newcomer = fresh_households(world, 1)[0]
+    newcomer = free_households(world, 1)[0]
     client.force_login(world.commune_association)
     form = text(client.get("/groups/0000001/members/admit/"))
     assert f'value="{newcomer.customer_code}"' in form
@@ -41,8 +42,8 @@ def test_admit_success(client, world):
 
 
 def test_admit_refuses_a_61st_member(client, world):
-    fill_group(world.group_a, world, 60)
-    newcomer = fresh_households(world, 1)[0]
+    fill_group(world.group_a, 60)
+    newcomer = free_households(world, 1)[0]
     before = members_of(world.group_a)
     client.force_login(world.commune_association)
     response = client.post("/groups/0000001/members/admit/",
@@ -166,7 +167,7 @@ def test_group_leader_records_a_meeting_of_his_group(client, world):
 def test_group_leader_cannot_edit_his_group_nor_touch_others(client, world):
     client.force_login(world.group_leader)
     assert client.get("/groups/0000001/edit/").status_code == 403
-    assert client.post("/groups/0000001/edit/", edit_payload(world, world.group_a, name="X")).status_code == 403
+    assert client.post("/groups/0000001/edit/", group_edit_payload(world.group_a, name="X")).status_code == 403
     other = client.post("/groups/0000002/meetings/new/", {
         "held_on": dmy(dt.date(2026, 3, 10)), "kind": "REGULAR", "attendee_count": "3", "minutes": "…",
     })
@@ -219,7 +220,7 @@ def test_merge_moves_members_and_keeps_history(client, world):
 
 
 def test_merge_refuses_passing_sixty_members(client, world):
-    fill_group(world.group_a, world, 58)
+    fill_group(world.group_a, 58)
     client.force_login(world.pgd_staff)
     response = client.post("/groups/0000001/merge/", {"sources": ["0000002"],
                                                       "effective_on": dmy(dt.date(2026, 3, 2))})
@@ -255,7 +256,7 @@ def split_payload(group, members, **overrides):
 
 
 def test_split_creates_new_group_with_chosen_members(client, world):
-    fill_group(world.group_a, world, 10)
+    fill_group(world.group_a, 10)
     moving = [m.household for m in GroupMembership.objects.filter(group=world.group_a).order_by("-id")[:5]]
     client.force_login(world.commune_association)
     response = client.post("/groups/0000001/split/", split_payload(
@@ -272,7 +273,7 @@ def test_split_creates_new_group_with_chosen_members(client, world):
 
 
 def test_split_refuses_a_new_group_below_the_minimum(client, world):
-    fill_group(world.group_a, world, 10)
+    fill_group(world.group_a, 10)
     moving = [m.household for m in GroupMembership.objects.filter(group=world.group_a).order_by("-id")[:3]]
     before = members_of(world.group_a)
     client.force_login(world.commune_association)

@@ -1,18 +1,16 @@
 """Savings & Loan Group pages: list filters and pager, detail, create, edit — scope (404 like missing) and
 read-only roles (403) on every group page; the member, board, meeting, merge, split and dissolve writes are in
-``test_group_member_pages.py`` (which reuses the helpers below).
+``test_group_member_pages.py``. Helpers: ``tests/pages.py`` (pages) and ``tests/groups/helpers.py`` (groups).
 
 Every refused write asserts the Vietnamese message on the page and that nothing changed (rows, fields, audit).
 """
 
 import datetime as dt
-import html
-import re
 
 import pytest
-from django.utils import timezone
 
-from tests.factories import make_household
+from tests.groups.helpers import free_households, group_edit_payload, members_of
+from tests.pages import assert_out_of_scope_like_missing, dmy, text
 from uythac.core.models import AuditEvent
 from uythac.groups.models import (
     GroupMeeting,
@@ -25,46 +23,6 @@ pytestmark = pytest.mark.django_db
 
 SUB_PAGES = ["edit/", "members/admit/", "board/", "agency-contract/new/", "meetings/new/", "merge/", "split/",
              "dissolve/"]
-
-
-def dmy(day: dt.date) -> str:
-    return day.strftime("%d/%m/%Y")
-
-
-def today() -> dt.date:
-    return timezone.localdate()
-
-
-def text(response) -> str:
-    return html.unescape(response.content.decode())
-
-
-def page_shape(response, code: str) -> str:
-    """The body with what legitimately differs removed: the per-response CSRF mask and the code in the URL."""
-    body = re.sub(r'name="csrfmiddlewaretoken" value="[^"]+"', "", response.content.decode())
-    return body.replace(code, "<code>")
-
-
-def members_of(group) -> list[str]:
-    return sorted(
-        GroupMembership.objects.filter(group=group, left_on__isnull=True).values_list(
-            "household__customer_code", flat=True
-        )
-    )
-
-
-def fresh_households(world, count, *, village=None, commune=None):
-    return [
-        make_household(commune or world.commune_a, village or world.village_a, f"Hộ mới {i:02d}")
-        for i in range(1, count + 1)
-    ]
-
-
-def fill_group(group, world, total):
-    """Bring ``group`` (commune A, village A) to ``total`` current members."""
-    missing = total - GroupMembership.objects.filter(group=group, left_on__isnull=True).count()
-    for household in fresh_households(world, missing):
-        GroupMembership.objects.create(group=group, household=household, joined_on=dt.date(2020, 1, 1))
 
 
 # --- list ------------------------------------------------------------------------------------------------
@@ -165,16 +123,9 @@ def test_detail_buttons_follow_permissions(client, world):
 
 def test_every_group_page_answers_404_out_of_scope_like_missing(client, world):
     pages = ["", *SUB_PAGES, f"members/{world.household_c.customer_code}/exit/"]
-    for persona in world.personas:
-        if persona.role == "admin":
-            continue
-        client.force_login(persona)
-        for page in pages:
-            for method in ("get", "post"):
-                outside = getattr(client, method)(f"/groups/{world.group_c.code}/{page}")
-                missing = getattr(client, method)(f"/groups/7654321/{page}")
-                assert outside.status_code == missing.status_code == 404, (persona.username, page, method)
-                assert page_shape(outside, world.group_c.code) == page_shape(missing, "7654321")
+    assert_out_of_scope_like_missing(
+        client, world.personas, base="/groups/", outside=world.group_c.code, missing="7654321", pages=pages
+    )
 
 
 def test_group_leader_sees_only_his_group(client, world):
@@ -208,15 +159,15 @@ def test_create_asks_for_the_commune_first_when_user_has_several(client, world):
     assert f"/groups/new/?commune={world.commune_a.code}" in picker
     assert f"/groups/new/?commune={world.commune_b.code}" in picker
     assert client.get(f"/groups/new/?commune={world.commune_c.code}").status_code == 404
-    fresh_households(world, 1)
+    free_households(world, 1)
     client.force_login(world.credit_officer)  # one commune: straight to the form
     form = text(client.get("/groups/new/"))
     assert 'name="founding_members"' in form and world.commune_a.name in form
 
 
 def test_create_offers_only_free_households_of_the_commune(client, world):
-    free = fresh_households(world, 1)[0]
-    other_commune = fresh_households(world, 1, village=world.village_b, commune=world.commune_b)[0]
+    free = free_households(world, 1)[0]
+    other_commune = free_households(world, 1, village=world.village_b, commune=world.commune_b)[0]
     client.force_login(world.pgd_staff)
     body = text(client.get(f"/groups/new/?commune={world.commune_a.code}"))
     assert f'value="{free.customer_code}"' in body
@@ -225,7 +176,7 @@ def test_create_offers_only_free_households_of_the_commune(client, world):
 
 
 def test_create_success(client, world):
-    households = fresh_households(world, 5)
+    households = free_households(world, 5)
     client.force_login(world.credit_officer)
     response = client.post("/groups/new/", create_payload(world, households))
     assert response.status_code == 302 and response["Location"] == "/groups/0000100/"
@@ -239,7 +190,7 @@ def test_create_success(client, world):
 
 
 def test_create_refuses_duplicate_code_and_changes_nothing(client, world):
-    households = fresh_households(world, 5)
+    households = free_households(world, 5)
     client.force_login(world.credit_officer)
     groups, audits = SavingsGroup.objects.count(), AuditEvent.objects.count()
     response = client.post("/groups/new/", create_payload(world, households, code="0000001"))
@@ -250,7 +201,7 @@ def test_create_refuses_duplicate_code_and_changes_nothing(client, world):
 
 
 def test_create_refuses_too_few_founding_members(client, world):
-    households = fresh_households(world, 4)
+    households = free_households(world, 4)
     client.force_login(world.credit_officer)
     response = client.post("/groups/new/", create_payload(world, households))
     assert response.status_code == 400
@@ -260,7 +211,7 @@ def test_create_refuses_too_few_founding_members(client, world):
 
 
 def test_create_refuses_out_of_scope_unit_and_household(client, world):
-    households = fresh_households(world, 5)
+    households = free_households(world, 5)
     client.force_login(world.commune_association)  # organization 11 only
     response = client.post("/groups/new/", create_payload(world, households,
                                                           association_unit=world.unit_a["13"].code))
@@ -277,7 +228,7 @@ def test_create_refuses_out_of_scope_unit_and_household(client, world):
 @pytest.mark.parametrize("persona", ["commune_viewer", "group_leader"])
 def test_create_is_forbidden_to_read_only_roles(client, world, persona):
     client.force_login(getattr(world, persona))
-    households = fresh_households(world, 5)
+    households = free_households(world, 5)
     assert client.get("/groups/new/").status_code == 403
     assert client.post("/groups/new/", create_payload(world, households)).status_code == 403
     assert not SavingsGroup.objects.filter(code="0000100").exists()
@@ -285,25 +236,11 @@ def test_create_is_forbidden_to_read_only_roles(client, world, persona):
 
 # --- edit ------------------------------------------------------------------------------------------------
 
-def edit_payload(world, group, **overrides):
-    payload = {
-        "name": group.name,
-        "commune": group.commune.code,
-        "villages": [v.code for v in group.villages.all()],
-        "association_unit": group.association_unit.code,
-        "transaction_point": group.transaction_point.code,
-        "approval_decision": group.approval_decision,
-        "convention_note": group.convention_note,
-    }
-    payload.update(overrides)
-    return payload
-
-
 def test_edit_success(client, world):
     client.force_login(world.commune_association)
     form = text(client.get("/groups/0000001/edit/"))
     assert f'value="{world.group_a.name}"' in form
-    response = client.post("/groups/0000001/edit/", edit_payload(world, world.group_a, name="Tổ HND thôn 1 (mới)",
+    response = client.post("/groups/0000001/edit/", group_edit_payload(world.group_a, name="Tổ HND thôn 1 (mới)",
                                                                    convention_note="Sinh hoạt ngày 10 hằng tháng"))
     assert response.status_code == 302 and response["Location"] == "/groups/0000001/"
     world.group_a.refresh_from_db()
@@ -318,7 +255,7 @@ def test_edit_success(client, world):
 def test_edit_refuses_moving_the_group_to_a_commune_outside_the_scope(client, world, commune):
     client.force_login(world.credit_officer)  # responsible for commune A only
     target = getattr(world, commune)
-    response = client.post("/groups/0000001/edit/", edit_payload(world, world.group_a, commune=target.code))
+    response = client.post("/groups/0000001/edit/", group_edit_payload(world.group_a, commune=target.code))
     assert response.status_code == 400
     assert "Xã không thuộc phạm vi quản lý của bạn." in text(response)
     world.group_a.refresh_from_db()
@@ -330,7 +267,7 @@ def test_edit_move_to_another_commune_of_the_scope_needs_members_living_there(cl
     client.force_login(world.pgd_staff)
     form = text(client.get(f"/groups/0000001/edit/?commune={world.commune_b.code}"))
     assert f'value="{world.village_b.code}"' in form and f'value="{world.village_a.code}"' not in form
-    payload = edit_payload(world, world.group_a, commune=world.commune_b.code, villages=[world.village_b.code],
+    payload = group_edit_payload(world.group_a, commune=world.commune_b.code, villages=[world.village_b.code],
                            association_unit=world.unit_b["11"].code, transaction_point=world.point_b.code)
     response = client.post(f"/groups/0000001/edit/?commune={world.commune_b.code}", payload)
     assert response.status_code == 400
@@ -343,7 +280,7 @@ def test_edit_move_to_another_commune_of_the_scope_needs_members_living_there(cl
 def test_edit_is_forbidden_to_read_only_roles(client, world, persona):
     client.force_login(getattr(world, persona))
     assert client.get("/groups/0000001/edit/").status_code == 403
-    response = client.post("/groups/0000001/edit/", edit_payload(world, world.group_a, name="Đổi tên"))
+    response = client.post("/groups/0000001/edit/", group_edit_payload(world.group_a, name="Đổi tên"))
     assert response.status_code == 403
     world.group_a.refresh_from_db()
     assert world.group_a.name == "Tổ HND thôn 1" and AuditEvent.objects.count() == 0

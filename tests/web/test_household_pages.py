@@ -3,32 +3,17 @@ history, breadcrumbs), create, edit, poverty status, kinship, moved away — sco
 """
 
 import datetime as dt
-import html
-import re
 
 import pytest
-from django.utils import timezone
 
 from tests.factories import cccd_for, make_household
+from tests.pages import assert_out_of_scope_like_missing, dmy, text, today
 from uythac.core.models import AuditEvent
 from uythac.households.models import Household, Kinship, KinshipKind, PovertyStatusRecord
 
 pytestmark = pytest.mark.django_db
 
 SUB_PAGES = ["edit/", "poverty/new/", "kinship/new/", "moved-away/"]
-
-
-def dmy(day: dt.date) -> str:
-    return day.strftime("%d/%m/%Y")
-
-
-def text(response) -> str:
-    return html.unescape(response.content.decode())
-
-
-def page_shape(response, code: str) -> str:
-    body = re.sub(r'name="csrfmiddlewaretoken" value="[^"]+"', "", response.content.decode())
-    return body.replace(code, "<code>")
 
 
 def household_fields(household) -> dict:
@@ -143,17 +128,10 @@ def test_detail_buttons_follow_permissions(client, world):
 
 
 def test_every_household_page_answers_404_out_of_scope_like_missing(client, world):
-    code = world.household_c.customer_code
-    for persona in world.personas:
-        if persona.role == "admin":
-            continue
-        client.force_login(persona)
-        for page in ["", *SUB_PAGES]:
-            for method in ("get", "post"):
-                outside = getattr(client, method)(f"/households/{code}/{page}")
-                missing = getattr(client, method)(f"/households/9999999999/{page}")
-                assert outside.status_code == missing.status_code == 404, (persona.username, page, method)
-                assert page_shape(outside, code) == page_shape(missing, "9999999999")
+    assert_out_of_scope_like_missing(
+        client, world.personas, base="/households/", outside=world.household_c.customer_code,
+        missing="9999999999", pages=["", *SUB_PAGES],
+    )
 
 
 def test_association_does_not_see_other_organizations_members(client, world):
@@ -335,7 +313,7 @@ def test_poverty_status_record_and_refusals(client, world):
                               "recorded_on": "16/01/2025"})
     assert again.status_code == 400
     assert "Hộ đã có diện hộ năm 2025" in text(again)
-    next_year = timezone.localdate().year + 1
+    next_year = today().year + 1
     future = client.post(url, {"status": "POOR", "year": str(next_year), "source_list": "QĐ 1",
                                "recorded_on": "16/01/2025"})
     assert future.status_code == 400
@@ -364,7 +342,7 @@ def test_moved_away_mark_and_clear(client, world):
     url = f"/households/{household.customer_code}/moved-away/"
     client.force_login(world.pgd_staff)
     assert "Đánh dấu hộ đi khỏi địa phương" in text(client.get(url))
-    tomorrow = timezone.localdate() + dt.timedelta(days=1)
+    tomorrow = today() + dt.timedelta(days=1)
     refused = client.post(url, {"moved_away_on": dmy(tomorrow), "note": ""})
     assert refused.status_code == 400
     assert f"Ngày đi khỏi địa phương ({dmy(tomorrow)}) không được sau ngày hôm nay." in text(refused)

@@ -5,9 +5,11 @@ create/edit pages refused to the roles that may not write, successful POSTs (obj
 AuditEvent) and refused POSTs (400, Vietnamese message, nothing changed).
 """
 
+from functools import partial
 
 import pytest
 
+from tests import pages
 from tests.factories import PASSWORD
 from uythac.core.models import AuditEvent
 from uythac.geography.models import Commune, Village
@@ -21,7 +23,6 @@ from uythac.network.models import (
 )
 
 pytestmark = pytest.mark.django_db
-from tests.pages import PER_REQUEST  # noqa: E402
 
 OUT_OF_CHOICES = "Không tìm thấy mã này, hoặc đối tượng nằm ngoài phạm vi quản lý của bạn."
 
@@ -59,14 +60,7 @@ def page_text(response) -> str:
     return response.content.decode()
 
 
-def refused_post(client, url, data, message):
-    """POST bad input: 400, the Vietnamese message on the page, nothing changed in the database."""
-    before = network_state()
-    response = client.post(url, data)
-    assert response.status_code == 400, response.status_code
-    assert message in page_text(response), message
-    assert network_state() == before
-    return response
+refused_post = partial(pages.refused_post, state=network_state)
 
 
 def last_event(action: str) -> AuditEvent:
@@ -148,10 +142,6 @@ def test_organizations_are_reference_data_with_units_counted_in_scope(client, wo
 
 # --- detail pages: content, navigation, 404 identical to missing -----------------------------------------------
 
-def without_tokens(content: bytes) -> bytes:
-    return PER_REQUEST.sub(b"", content)
-
-
 def out_of_scope_urls(w):
     return {
         f"/branches/{w.other_branch.code}/": "/branches/999999/",
@@ -173,7 +163,7 @@ def test_out_of_scope_detail_and_edit_pages_answer_exactly_like_missing(client, 
                 response = client.get(url + suffix)
                 missing = client.get(missing_url + suffix)
                 assert response.status_code == missing.status_code == 404, (persona.username, url + suffix)
-                assert without_tokens(response.content) == without_tokens(missing.content)
+                assert pages.stable_body(response) == pages.stable_body(missing)
                 checked += 1
     assert checked == 7 * 7 * 2
 

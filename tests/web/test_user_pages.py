@@ -1,7 +1,10 @@
 """User administration pages and the ``accounts.services`` they call (role ↔ scope rules, passwords, audit)."""
 
+from functools import partial
+
 import pytest
 
+from tests import pages
 from tests.factories import PASSWORD
 from uythac.accounts.models import Role, User
 from uythac.accounts.services import user_create, user_update
@@ -23,13 +26,7 @@ def user_state() -> list:
     return [rows, AuditEvent.objects.count()]
 
 
-def refused_post(client, url, data, message):
-    before = user_state()
-    response = client.post(url, data)
-    assert response.status_code == 400
-    assert message in response.content.decode(), message
-    assert user_state() == before
-    return response
+refused_post = partial(pages.refused_post, state=user_state)
 
 
 def create_data(**overrides):

@@ -12,7 +12,15 @@ from uythac.accounts.access import access_commune, access_village, can_write_vil
 from uythac.core.access import deny_unless
 from uythac.core.audit import audit_event_record, snapshot
 from uythac.core.exceptions import DomainError
-from uythac.core.guards import apply_changes, clean_choice, clean_text, code_of, fetch_referenced
+from uythac.core.guards import (
+    apply_changes,
+    clean_choice,
+    clean_text,
+    code_of,
+    fetch_referenced,
+    is_missing,
+    update_with_audit,
+)
 from uythac.core.identifiers import check_digits
 from uythac.geography.models import Commune, LegacyCommune, Village, VillageKind
 
@@ -21,17 +29,15 @@ VILLAGE_EDITABLE_FIELDS = ("name", "kind", "commune", "legacy_commune", "is_acti
 
 
 def _clean_commune(actor, commune) -> Commune:
-    if commune in (None, ""):
-        raise DomainError(_("Chưa chọn xã."), field="commune")
     return fetch_referenced(
-        access_commune, actor, commune, field="commune",
-        message=_("Xã %(code)s không tồn tại hoặc không thuộc phạm vi quản lý của bạn.") % {"code": code_of(commune)},
+        access_commune, actor, commune, field="commune", empty=_("Chưa chọn xã."),
+        message=_("Xã %(code)s không tồn tại hoặc không thuộc phạm vi quản lý của bạn."),
     )
 
 
 def clean_legacy_commune(value, *, province_id: int, field: str = "legacy_commune") -> LegacyCommune | None:
     """An optional pre-2025 commune; its old province must have become (part of) the current one."""
-    if value in (None, ""):
+    if is_missing(value):
         return None
     code = code_of(value)
     legacy = LegacyCommune.objects.select_related("district__province").filter(code=code).first()
@@ -94,15 +100,4 @@ def village_update(*, actor, village, **changes) -> Village:
     with transaction.atomic():
         found = access_village(actor, code_of(village), for_write=True)
         target = Village.objects.select_for_update().get(pk=found.pk)
-        raw = {field: getattr(target, field) for field in VILLAGE_EDITABLE_FIELDS}
-        raw.update(changes)
-        data = _clean_village(actor, raw, current=target)
-        before = snapshot(target)
-        for field, value in data.items():
-            setattr(target, field, value)
-        if snapshot(target) == before:
-            return target
-        target.save()
-        after = snapshot(target)
-        audit_event_record(actor=actor, action="village_update", instance=target, before=before, after=after)
-    return target
+        return update_with_audit(actor, target, changes, VILLAGE_EDITABLE_FIELDS, _clean_village, "village_update")

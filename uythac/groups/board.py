@@ -13,14 +13,11 @@ from django.utils.translation import gettext as _
 
 from uythac.core.audit import snapshot
 from uythac.core.exceptions import DomainError
+from uythac.core.guards import check_not_before, clean_date, clean_text, format_date
 from uythac.groups.checks import (
-    check_date,
     check_kinship,
-    check_not_before,
     check_office,
-    check_text,
     ensure_active,
-    fmt,
     record,
     scoped_households,
     writable_group,
@@ -56,13 +53,13 @@ def check_board_member(actor, group: SavingsGroup, household, *, on: dt.date, fi
     if membership.joined_on > on:
         raise DomainError(
             _("Hộ %(household)s vào tổ ngày %(joined)s, sau ngày bắt đầu nhiệm kỳ.")
-            % {**params, "joined": fmt(membership.joined_on)},
+            % {**params, "joined": format_date(membership.joined_on)},
             field=field,
         )
     if household.moved_away_on is not None:
         raise DomainError(
             _("Hộ %(household)s đã đi khỏi nơi cư trú từ %(on)s, không thể làm %(role)s.")
-            % {**params, "on": fmt(household.moved_away_on)},
+            % {**params, "on": format_date(household.moved_away_on)},
             field=field,
         )
     return household
@@ -78,8 +75,8 @@ def board_term_start(
     with transaction.atomic():
         group = writable_group(actor, group)
         ensure_active(group)
-        started_on = check_date(started_on, field="started_on", label=_("Ngày bắt đầu nhiệm kỳ"))
-        check_not_before(started_on, group.established_on, field="started_on", label=_("Ngày bắt đầu nhiệm kỳ"),
+        started_on = clean_date(started_on, field="started_on", label=_("ngày bắt đầu nhiệm kỳ"))
+        check_not_before(started_on, group.established_on, field="started_on", label=_("ngày bắt đầu nhiệm kỳ"),
                          bound_label=_("ngày thành lập tổ"))
         leader = check_board_member(actor, group, leader, on=started_on, field="leader", role=_("Tổ trưởng"))
         if deputy is not None:
@@ -87,14 +84,14 @@ def board_term_start(
                 raise DomainError(_("Tổ trưởng và tổ phó phải là hai hộ khác nhau."), field="deputy")
             deputy = check_board_member(actor, group, deputy, on=started_on, field="deputy", role=_("Tổ phó"))
             check_kinship(leader, deputy, on=started_on, field="deputy")
-        election_minutes = check_text(
-            election_minutes, field="election_minutes", label=_("Biên bản bầu"), max_length=150, required=False
+        election_minutes = clean_text(
+            election_minutes, field="election_minutes", label=_("biên bản bầu"), max_length=150, required=False
         )
         current = group_current_board(group)
         if current is not None and started_on <= current.started_on:
             raise DomainError(
                 _("Nhiệm kỳ mới phải bắt đầu sau ngày bắt đầu nhiệm kỳ hiện tại (%(on)s).")
-                % {"on": fmt(current.started_on)},
+                % {"on": format_date(current.started_on)},
                 field="started_on",
             )
         before = board_snapshot(current)
@@ -116,10 +113,10 @@ def board_term_end(*, actor, group: SavingsGroup, ended_on: dt.date, note: str =
         term = group_current_board(group)
         if term is None:
             raise DomainError(_("Tổ %(code)s chưa có ban quản lý.") % {"code": group.code}, field="group")
-        ended_on = check_date(ended_on, field="ended_on", label=_("Ngày kết thúc nhiệm kỳ"))
-        check_not_before(ended_on, term.started_on, field="ended_on", label=_("Ngày kết thúc nhiệm kỳ"),
+        ended_on = clean_date(ended_on, field="ended_on", label=_("ngày kết thúc nhiệm kỳ"))
+        check_not_before(ended_on, term.started_on, field="ended_on", label=_("ngày kết thúc nhiệm kỳ"),
                          bound_label=_("ngày bắt đầu nhiệm kỳ"))
-        note = check_text(note, field="note", label=_("Ghi chú"), required=False, multiline=True)
+        note = clean_text(note, field="note", label=_("ghi chú"), required=False, multiline=True)
         before = board_snapshot(term)
         term.ended_on = ended_on
         term.save(update_fields=["ended_on"])
@@ -149,15 +146,15 @@ def agency_contract_create(
                 % {"code": group.code},
                 field="group",
             )
-        number = check_text(number, field="number", label=_("Số hợp đồng"), max_length=60)
+        number = clean_text(number, field="number", label=_("số hợp đồng"), max_length=60)
         office = check_office(actor, office, group.commune)
-        signed_on = check_date(signed_on, field="signed_on", label=_("Ngày ký"))
-        check_not_before(signed_on, board.started_on, field="signed_on", label=_("Ngày ký"),
+        signed_on = clean_date(signed_on, field="signed_on", label=_("ngày ký"))
+        check_not_before(signed_on, board.started_on, field="signed_on", label=_("ngày ký"),
                          bound_label=_("ngày bắt đầu nhiệm kỳ của tổ trưởng"))
         if effective_to is not None:
-            effective_to = check_date(effective_to, field="effective_to", label=_("Ngày hết hiệu lực"),
-                                      not_future=False)
-            check_not_before(effective_to, signed_on, field="effective_to", label=_("Ngày hết hiệu lực"),
+            effective_to = clean_date(effective_to, field="effective_to", label=_("ngày hết hiệu lực"),
+                                      allow_future=True)
+            check_not_before(effective_to, signed_on, field="effective_to", label=_("ngày hết hiệu lực"),
                              bound_label=_("ngày ký"))
         if AgencyContract.objects.filter(office=office, number=number).exists():
             raise DomainError(

@@ -1,4 +1,7 @@
-"""Shared checks of the group services: scope, consistency, dates, the size and kinship rules, audit helpers.
+"""Group-specific checks of the group services: scope, consistency, the size and kinship rules, audit helpers.
+
+The generic checks (required text, dates not in the future, date order, referenced objects fetched through their
+guarded fetch) are ``uythac.core.guards``, shared with the other apps' services.
 
 Every function here either returns the validated (fresh, database) object or raises ``DomainError`` naming the
 field the caller's form shows it on. Scope is checked only through the access functions of each app
@@ -12,13 +15,12 @@ import re
 from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
 from django.db.models import Q
-from django.http import Http404
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from uythac.accounts.access import access_commune, access_office, access_point, access_unit, access_village
 from uythac.core.audit import audit_event_record, snapshot
 from uythac.core.exceptions import DomainError
+from uythac.core.guards import fetch_referenced, format_date, today
 from uythac.core.models import RuleValue
 from uythac.core.rules import rule_get
 from uythac.groups.access import access_group, can_write_groups
@@ -39,14 +41,6 @@ SIZE_RULE = "group.size"
 KINSHIP_RULE = "group.board.forbidden_kinship"
 
 
-def today() -> dt.date:
-    return timezone.localdate()
-
-
-def fmt(day: dt.date) -> str:
-    return f"{day:%d/%m/%Y}"
-
-
 # --- actor and group --------------------------------------------------------------------------------------
 
 def ensure_group_writer(actor) -> None:
@@ -63,11 +57,10 @@ def writable_group(actor, group: SavingsGroup, *, field: str = "group", for_meet
     if not isinstance(group, SavingsGroup):
         raise DomainError(_("Chưa chọn tổ."), field=field)
     try:
-        found = access_group(actor, group.code, for_write=not for_meeting, for_meeting=for_meeting)
-    except Http404:
-        raise DomainError(
-            _("Tổ %(code)s không thuộc phạm vi quản lý của bạn.") % {"code": group.code}, field=field
-        ) from None
+        found = fetch_referenced(
+            access_group, actor, group, field=field, message=_("Tổ %(code)s không thuộc phạm vi quản lý của bạn."),
+            for_write=not for_meeting, for_meeting=for_meeting,
+        )
     except PermissionDenied:
         raise DomainError(_("Bạn không có quyền thay đổi tổ TK&VV."), field=field) from None
     return SavingsGroup.objects.select_for_update().get(pk=found.pk)
@@ -77,45 +70,12 @@ def ensure_active(group: SavingsGroup, *, field: str = "group") -> None:
     if group.status != GroupStatus.ACTIVE:
         raise DomainError(
             _("Tổ %(code)s %(status)s từ ngày %(on)s; không thể thay đổi.")
-            % {"code": group.code, "status": group.get_status_display().lower(), "on": fmt(group.closed_on)},
+            % {"code": group.code, "status": group.get_status_display().lower(), "on": format_date(group.closed_on)},
             field=field,
         )
 
 
-# --- plain values -----------------------------------------------------------------------------------------
-
-def check_text(
-    value, *, field: str, label: str, max_length: int | None = None, required: bool = True, multiline: bool = False
-) -> str:
-    """Trimmed text; single-line values also have their inner whitespace collapsed."""
-    text = str(value or "").strip() if multiline else " ".join(str(value or "").split())
-    if required and not text:
-        raise DomainError(_("%(label)s không được để trống.") % {"label": label}, field=field)
-    if max_length is not None and len(text) > max_length:
-        raise DomainError(
-            _("%(label)s dài tối đa %(max)d ký tự.") % {"label": label, "max": max_length}, field=field
-        )
-    return text
-
-
-def check_date(value, *, field: str, label: str, not_future: bool = True) -> dt.date:
-    if isinstance(value, dt.datetime) or not isinstance(value, dt.date):
-        raise DomainError(_("%(label)s không hợp lệ.") % {"label": label}, field=field)
-    if not_future and value > today():
-        raise DomainError(
-            _("%(label)s (%(on)s) không được sau ngày hôm nay.") % {"label": label, "on": fmt(value)}, field=field
-        )
-    return value
-
-
-def check_not_before(value: dt.date, bound: dt.date, *, field: str, label: str, bound_label: str) -> None:
-    if value < bound:
-        raise DomainError(
-            _("%(label)s (%(on)s) không được trước %(bound_label)s (%(bound)s).")
-            % {"label": label, "on": fmt(value), "bound_label": bound_label, "bound": fmt(bound)},
-            field=field,
-        )
-
+# --- group code -------------------------------------------------------------------------------------------
 
 def check_group_code(code, *, field: str = "code", taken: set[str] | frozenset[str] = frozenset()) -> str:
     """Exactly 7 digits (export-formats.md §1.4), unique across the whole system (also outside the scope)."""
@@ -130,12 +90,10 @@ def check_group_code(code, *, field: str = "code", taken: set[str] | frozenset[s
 # --- places and units -------------------------------------------------------------------------------------
 
 def scoped_commune(actor, commune, *, field: str = "commune"):
-    if commune is None:
-        raise DomainError(_("Chưa chọn xã."), field=field)
-    try:
-        return access_commune(actor, commune.code)
-    except Http404:
-        raise DomainError(_("Xã không thuộc phạm vi quản lý của bạn."), field=field) from None
+    return fetch_referenced(
+        access_commune, actor, commune, field=field, empty=_("Chưa chọn xã."),
+        message=_("Xã không thuộc phạm vi quản lý của bạn."),
+    )
 
 
 def check_villages(actor, villages, commune, *, field: str = "villages") -> list:
@@ -146,12 +104,9 @@ def check_villages(actor, villages, commune, *, field: str = "villages") -> list
         raise DomainError(_("Một thôn được chọn hai lần."), field=field)
     fresh = []
     for village in chosen:
-        try:
-            found = access_village(actor, village.code)
-        except Http404:
-            raise DomainError(
-                _("Thôn %(village)s không thuộc phạm vi quản lý của bạn.") % {"village": village.code}, field=field
-            ) from None
+        found = fetch_referenced(
+            access_village, actor, village, field=field, message=_("Thôn %(code)s không thuộc phạm vi quản lý của bạn.")
+        )
         if found.commune_id != commune.id:
             raise DomainError(
                 _("Thôn %(village)s không thuộc %(commune)s.") % {"village": found.name, "commune": commune.name},
@@ -166,31 +121,28 @@ def check_villages(actor, villages, commune, *, field: str = "villages") -> list
 def check_unit(actor, unit, commune, *, field: str = "association_unit"):
     """A current commune-level unit of the group's commune, visible to the actor (association officers: their own
     organization only, which the unit scope already enforces)."""
-    if unit is None:
-        raise DomainError(_("Chưa chọn hội quản lý tổ."), field=field)
-    try:
-        found = access_unit(actor, unit.code)
-    except Http404:
-        raise DomainError(_("Hội quản lý không thuộc phạm vi quản lý của bạn."), field=field) from None
+    found = fetch_referenced(
+        access_unit, actor, unit, field=field, empty=_("Chưa chọn hội quản lý tổ."),
+        message=_("Hội quản lý không thuộc phạm vi quản lý của bạn."),
+    )
     if found.level != UnitLevel.COMMUNE or found.commune_id != commune.id:
         raise DomainError(
             _("Hội quản lý tổ phải là hội cấp xã của %(commune)s.") % {"commune": commune.name}, field=field
         )
     if found.valid_to is not None and found.valid_to < today():
         raise DomainError(
-            _("Đơn vị hội %(unit)s đã hết hiệu lực từ %(on)s.") % {"unit": found.name, "on": fmt(found.valid_to)},
+            _("Đơn vị hội %(unit)s đã hết hiệu lực từ %(on)s.")
+            % {"unit": found.name, "on": format_date(found.valid_to)},
             field=field,
         )
     return found
 
 
 def check_point(actor, point, commune, *, field: str = "transaction_point"):
-    if point is None:
-        raise DomainError(_("Chưa chọn điểm giao dịch."), field=field)
-    try:
-        found = access_point(actor, point.code)
-    except Http404:
-        raise DomainError(_("Điểm giao dịch không thuộc phạm vi quản lý của bạn."), field=field) from None
+    found = fetch_referenced(
+        access_point, actor, point, field=field, empty=_("Chưa chọn điểm giao dịch."),
+        message=_("Điểm giao dịch không thuộc phạm vi quản lý của bạn."),
+    )
     if found.commune_id != commune.id:
         raise DomainError(
             _("Điểm giao dịch %(point)s không thuộc %(commune)s.") % {"point": found.code, "commune": commune.name},
@@ -202,12 +154,10 @@ def check_point(actor, point, commune, *, field: str = "transaction_point"):
 
 
 def check_office(actor, office, commune, *, field: str = "office"):
-    if office is None:
-        raise DomainError(_("Chưa chọn phòng giao dịch."), field=field)
-    try:
-        found = access_office(actor, office.code)
-    except Http404:
-        raise DomainError(_("Phòng giao dịch không thuộc phạm vi quản lý của bạn."), field=field) from None
+    found = fetch_referenced(
+        access_office, actor, office, field=field, empty=_("Chưa chọn phòng giao dịch."),
+        message=_("Phòng giao dịch không thuộc phạm vi quản lý của bạn."),
+    )
     if not found.is_active:
         raise DomainError(_("%(office)s đã ngừng hoạt động.") % {"office": found.name}, field=field)
     if not found.communes.filter(pk=commune.pk).exists():
@@ -269,7 +219,7 @@ def check_households_can_join(households, *, commune, village_ids, on: dt.date, 
         if household.moved_away_on is not None:
             raise DomainError(
                 _("Hộ %(household)s (%(code)s) đã đi khỏi nơi cư trú từ %(on)s.")
-                % {**params, "on": fmt(household.moved_away_on)},
+                % {**params, "on": format_date(household.moved_away_on)},
                 field=field,
             )
         if household.pk in current:
@@ -282,7 +232,7 @@ def check_households_can_join(households, *, commune, village_ids, on: dt.date, 
             earlier = left_later[household.pk]
             raise DomainError(
                 _("Hộ %(household)s (%(code)s) rời tổ %(group)s ngày %(left)s; ngày vào tổ không được trước ngày đó.")
-                % {**params, "group": earlier.group.code, "left": fmt(earlier.left_on)},
+                % {**params, "group": earlier.group.code, "left": format_date(earlier.left_on)},
                 field=field,
             )
 

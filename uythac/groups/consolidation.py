@@ -13,19 +13,16 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from uythac.core.exceptions import DomainError
+from uythac.core.guards import check_not_before, clean_date, clean_text, format_date
 from uythac.groups.checks import (
-    check_date,
     check_founding_size,
     check_group_code,
     check_kinship,
-    check_not_before,
     check_point,
-    check_text,
     check_unit,
     check_villages,
     close_group,
     ensure_active,
-    fmt,
     group_snapshot,
     move_memberships,
     record,
@@ -63,14 +60,14 @@ def _check_moves_after_history(memberships, boards, on: dt.date, *, field: str) 
             raise DomainError(
                 _("Hộ %(household)s vào tổ %(code)s ngày %(joined)s, sau ngày hiệu lực %(on)s.")
                 % {"household": membership.household.name, "code": membership.group.code,
-                   "joined": fmt(membership.joined_on), "on": fmt(on)},
+                   "joined": format_date(membership.joined_on), "on": format_date(on)},
                 field=field,
             )
     for board in boards:
         if board is not None and board.started_on > on:
             raise DomainError(
                 _("Ban quản lý tổ %(code)s bắt đầu nhiệm kỳ ngày %(started)s, sau ngày hiệu lực %(on)s.")
-                % {"code": board.group.code, "started": fmt(board.started_on), "on": fmt(on)},
+                % {"code": board.group.code, "started": format_date(board.started_on), "on": format_date(on)},
                 field=field,
             )
 
@@ -107,11 +104,11 @@ def group_merge(
                     % {"source": source.code, "target": target.code},
                     field="sources",
                 )
-        effective_on = check_date(effective_on, field="effective_on", label=_("Ngày hiệu lực"))
+        effective_on = clean_date(effective_on, field="effective_on", label=_("ngày hiệu lực"))
         for group in [*sources, target]:
-            check_not_before(effective_on, group.established_on, field="effective_on", label=_("Ngày hiệu lực"),
+            check_not_before(effective_on, group.established_on, field="effective_on", label=_("ngày hiệu lực"),
                              bound_label=_("ngày thành lập tổ %(code)s") % {"code": group.code})
-        decision = check_text(decision, field="decision", label=_("Quyết định/biên bản"), max_length=150,
+        decision = clean_text(decision, field="decision", label=_("quyết định/biên bản"), max_length=150,
                               required=False)
         moving = list(
             GroupMembership.objects.filter(group__in=sources, left_on__isnull=True)
@@ -169,7 +166,7 @@ def _plan(actor, source: SavingsGroup, spec: dict, *, current: dict, assigned: s
         raise DomainError(_("Trường không hợp lệ: %(keys)s.") % {"keys": ", ".join(sorted(unknown))})
     code = check_group_code(spec.get("code"), taken=taken)
     taken.add(code)
-    name = check_text(spec.get("name"), field="name", label=_("Tên tổ"), max_length=150)
+    name = clean_text(spec.get("name"), field="name", label=_("tên tổ"), max_length=150)
     villages = check_villages(actor, spec.get("villages"), source.commune)
     unit = check_unit(actor, spec.get("association_unit") or source.association_unit, source.commune)
     point = check_point(actor, spec.get("transaction_point") or source.transaction_point, source.commune)
@@ -193,7 +190,7 @@ def _plan(actor, source: SavingsGroup, spec: dict, *, current: dict, assigned: s
         if member.moved_away_on is not None:
             raise DomainError(
                 _("Hộ %(household)s đã đi khỏi nơi cư trú từ %(on)s: cho hộ rời tổ trước khi tách tổ.")
-                % {"household": member.name, "on": fmt(member.moved_away_on)}
+                % {"household": member.name, "on": format_date(member.moved_away_on)}
             )
         assigned.add(member.pk)
         memberships.append(membership)
@@ -213,10 +210,10 @@ def _plan(actor, source: SavingsGroup, spec: dict, *, current: dict, assigned: s
         code=code, name=name, villages=villages, unit=unit, point=point, memberships=memberships,
         leader=current[leader.pk].household if leader is not None else None,
         deputy=current[deputy.pk].household if deputy is not None else None,
-        approval_decision=check_text(spec.get("approval_decision"), field="approval_decision",
-                                     label=_("Quyết định thành lập"), max_length=100, required=False),
-        convention_note=check_text(spec.get("convention_note"), field="convention_note",
-                                   label=_("Quy ước hoạt động"), required=False, multiline=True),
+        approval_decision=clean_text(spec.get("approval_decision"), field="approval_decision",
+                                     label=_("quyết định thành lập"), max_length=100, required=False),
+        convention_note=clean_text(spec.get("convention_note"), field="convention_note",
+                                   label=_("quy ước hoạt động"), required=False, multiline=True),
     )
 
 
@@ -236,10 +233,10 @@ def group_split(
             raise DomainError(_("Chưa chọn tổ cần tách."), field="source")
         source = writable_group(actor, source, field="source")
         ensure_active(source, field="source")
-        effective_on = check_date(effective_on, field="effective_on", label=_("Ngày hiệu lực"))
-        check_not_before(effective_on, source.established_on, field="effective_on", label=_("Ngày hiệu lực"),
+        effective_on = clean_date(effective_on, field="effective_on", label=_("ngày hiệu lực"))
+        check_not_before(effective_on, source.established_on, field="effective_on", label=_("ngày hiệu lực"),
                          bound_label=_("ngày thành lập tổ"))
-        decision = check_text(decision, field="decision", label=_("Quyết định/biên bản"), max_length=150,
+        decision = clean_text(decision, field="decision", label=_("quyết định/biên bản"), max_length=150,
                               required=False)
         specs = list(new_groups or [])
         if not specs:

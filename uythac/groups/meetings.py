@@ -11,7 +11,8 @@ from django.utils.translation import gettext as _
 
 from uythac.core.audit import snapshot
 from uythac.core.exceptions import DomainError
-from uythac.groups.checks import check_date, check_not_before, check_text, fmt, record, writable_group
+from uythac.core.guards import check_not_before, clean_date, clean_text, format_date
+from uythac.groups.checks import record, writable_group
 from uythac.groups.models import GroupMeeting, MeetingKind, SavingsGroup
 from uythac.groups.selectors import group_members_on
 
@@ -30,12 +31,13 @@ def meeting_record(
     """Record a held meeting: 1 ≤ attendees ≤ the members on that day; minutes required; not in the future."""
     with transaction.atomic():
         group = writable_group(actor, group, for_meeting=True)
-        held_on = check_date(held_on, field="held_on", label=_("Ngày họp"))
-        check_not_before(held_on, group.established_on, field="held_on", label=_("Ngày họp"),
+        held_on = clean_date(held_on, field="held_on", label=_("ngày họp"))
+        check_not_before(held_on, group.established_on, field="held_on", label=_("ngày họp"),
                          bound_label=_("ngày thành lập tổ"))
         if group.closed_on is not None and held_on > group.closed_on:
             raise DomainError(
-                _("Tổ %(code)s đã ngừng hoạt động từ %(on)s.") % {"code": group.code, "on": fmt(group.closed_on)},
+                _("Tổ %(code)s đã ngừng hoạt động từ %(on)s.")
+                % {"code": group.code, "on": format_date(group.closed_on)},
                 field="held_on",
             )
         if kind not in MeetingKind.values:
@@ -48,10 +50,10 @@ def meeting_record(
         if attendee_count > members:
             raise DomainError(
                 _("Số tổ viên dự họp (%(count)d) vượt số tổ viên của tổ ngày %(on)s (%(members)d).")
-                % {"count": attendee_count, "on": fmt(held_on), "members": members},
+                % {"count": attendee_count, "on": format_date(held_on), "members": members},
                 field="attendee_count",
             )
-        minutes = check_text(minutes, field="minutes", label=_("Biên bản cuộc họp"), multiline=True)
+        minutes = clean_text(minutes, field="minutes", label=_("biên bản cuộc họp"), multiline=True)
         meeting = GroupMeeting.objects.create(
             group=group, held_on=held_on, kind=kind, attendee_count=attendee_count, minutes=minutes,
             association_present=bool(association_present), village_head_present=bool(village_head_present),

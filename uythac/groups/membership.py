@@ -11,13 +11,10 @@ from django.utils.translation import gettext as _
 
 from uythac.core.audit import snapshot
 from uythac.core.exceptions import DomainError
+from uythac.core.guards import check_not_before, clean_date, clean_text, format_date
 from uythac.groups.checks import (
-    check_date,
     check_households_can_join,
-    check_not_before,
-    check_text,
     ensure_active,
-    fmt,
     move_memberships,
     record,
     scoped_households,
@@ -92,8 +89,8 @@ def membership_admit(*, actor, group: SavingsGroup, household, joined_on: dt.dat
     with transaction.atomic():
         group = writable_group(actor, group)
         ensure_active(group)
-        joined_on = check_date(joined_on, field="joined_on", label=_("Ngày vào tổ"))
-        check_not_before(joined_on, group.established_on, field="joined_on", label=_("Ngày vào tổ"),
+        joined_on = clean_date(joined_on, field="joined_on", label=_("ngày vào tổ"))
+        check_not_before(joined_on, group.established_on, field="joined_on", label=_("ngày vào tổ"),
                          bound_label=_("ngày thành lập tổ"))
         check_room_for(group, 1, on=joined_on, field="household")
         household = _one_household(actor, household, field="household")
@@ -138,10 +135,10 @@ def membership_exit(
                 field="household",
             )
         ensure_active(group)
-        left_on = check_date(left_on, field="left_on", label=_("Ngày rời tổ"))
-        check_not_before(left_on, current.joined_on, field="left_on", label=_("Ngày rời tổ"),
+        left_on = clean_date(left_on, field="left_on", label=_("ngày rời tổ"))
+        check_not_before(left_on, current.joined_on, field="left_on", label=_("ngày rời tổ"),
                          bound_label=_("ngày vào tổ"))
-        reason = check_text(reason, field="reason", label=_("Lý do rời tổ"), max_length=255)
+        reason = clean_text(reason, field="reason", label=_("lý do rời tổ"), max_length=255)
         check_not_on_board(group, current.household, field="household")
         check_can_lose(group, 1, on=left_on, field="household")
         before = membership_snapshot(current)
@@ -198,15 +195,15 @@ def membership_transfer(
         if household.moved_away_on is not None:
             raise DomainError(
                 _("Hộ %(household)s đã đi khỏi nơi cư trú từ %(on)s.")
-                % {"household": household.name, "on": fmt(household.moved_away_on)},
+                % {"household": household.name, "on": format_date(household.moved_away_on)},
                 field="household",
             )
-        moved_on = check_date(moved_on, field="moved_on", label=_("Ngày chuyển tổ"))
-        check_not_before(moved_on, current.joined_on, field="moved_on", label=_("Ngày chuyển tổ"),
+        moved_on = clean_date(moved_on, field="moved_on", label=_("ngày chuyển tổ"))
+        check_not_before(moved_on, current.joined_on, field="moved_on", label=_("ngày chuyển tổ"),
                          bound_label=_("ngày vào tổ hiện tại"))
-        check_not_before(moved_on, target.established_on, field="moved_on", label=_("Ngày chuyển tổ"),
+        check_not_before(moved_on, target.established_on, field="moved_on", label=_("ngày chuyển tổ"),
                          bound_label=_("ngày thành lập tổ %(code)s") % {"code": target.code})
-        reason = check_text(reason, field="reason", label=_("Lý do"), max_length=255, required=False) or (
+        reason = clean_text(reason, field="reason", label=_("lý do"), max_length=255, required=False) or (
             _("Chuyển sang tổ %(code)s") % {"code": target.code}
         )
         check_not_on_board(source, household, field="household")

@@ -16,21 +16,18 @@ from django.utils.translation import gettext as _
 
 from uythac.core.audit import snapshot
 from uythac.core.exceptions import DomainError
+from uythac.core.guards import check_not_before, clean_date, clean_text, format_date
 from uythac.groups.board import agency_contract_create, board_term_end, board_term_start
 from uythac.groups.checks import (
-    check_date,
     check_founding_size,
     check_group_code,
     check_households_can_join,
-    check_not_before,
     check_point,
-    check_text,
     check_unit,
     check_villages,
     close_group,
     ensure_active,
     ensure_group_writer,
-    fmt,
     group_snapshot,
     record,
     save_new_group,
@@ -87,18 +84,18 @@ def group_create(
     with transaction.atomic():
         ensure_group_writer(actor)
         code = check_group_code(code)
-        name = check_text(name, field="name", label=_("Tên tổ"), max_length=150)
+        name = clean_text(name, field="name", label=_("tên tổ"), max_length=150)
         commune = scoped_commune(actor, commune)
         villages = check_villages(actor, villages, commune)
         unit = check_unit(actor, association_unit, commune)
         point = check_point(actor, transaction_point, commune)
-        established_on = check_date(established_on, field="established_on", label=_("Ngày thành lập"))
-        approval_decision = check_text(
-            approval_decision, field="approval_decision", label=_("Quyết định thành lập"), max_length=100,
+        established_on = clean_date(established_on, field="established_on", label=_("ngày thành lập"))
+        approval_decision = clean_text(
+            approval_decision, field="approval_decision", label=_("quyết định thành lập"), max_length=100,
             required=False,
         )
-        convention_note = check_text(
-            convention_note, field="convention_note", label=_("Quy ước hoạt động"), required=False, multiline=True
+        convention_note = clean_text(
+            convention_note, field="convention_note", label=_("quy ước hoạt động"), required=False, multiline=True
         )
         members = scoped_households(actor, founding_members, field="founding_members")
         check_households_can_join(
@@ -169,15 +166,15 @@ def group_update(
         if transaction_point is not UNCHANGED and (moved or _differs(transaction_point, group.transaction_point_id)):
             group.transaction_point = check_point(actor, transaction_point, new_commune)
         if name is not UNCHANGED:
-            group.name = check_text(name, field="name", label=_("Tên tổ"), max_length=150)
+            group.name = clean_text(name, field="name", label=_("tên tổ"), max_length=150)
         if approval_decision is not UNCHANGED:
-            group.approval_decision = check_text(
-                approval_decision, field="approval_decision", label=_("Quyết định thành lập"), max_length=100,
+            group.approval_decision = clean_text(
+                approval_decision, field="approval_decision", label=_("quyết định thành lập"), max_length=100,
                 required=False,
             )
         if convention_note is not UNCHANGED:
-            group.convention_note = check_text(
-                convention_note, field="convention_note", label=_("Quy ước hoạt động"), required=False,
+            group.convention_note = clean_text(
+                convention_note, field="convention_note", label=_("quy ước hoạt động"), required=False,
                 multiline=True,
             )
         village_ids = {v.pk for v in new_villages} if new_villages is not None else old_village_ids
@@ -218,24 +215,24 @@ def group_dissolve(*, actor, group: SavingsGroup, on: dt.date, reason: str) -> S
     with transaction.atomic():
         group = writable_group(actor, group)
         ensure_active(group)
-        on = check_date(on, field="on", label=_("Ngày giải thể"))
-        check_not_before(on, group.established_on, field="on", label=_("Ngày giải thể"),
+        on = clean_date(on, field="on", label=_("ngày giải thể"))
+        check_not_before(on, group.established_on, field="on", label=_("ngày giải thể"),
                          bound_label=_("ngày thành lập tổ"))
-        reason = check_text(reason, field="reason", label=_("Lý do giải thể"), max_length=200)
+        reason = clean_text(reason, field="reason", label=_("lý do giải thể"), max_length=200)
         latest_join = (
             GroupMembership.objects.filter(group=group, left_on__isnull=True).order_by("-joined_on", "-pk").first()
         )
         if latest_join is not None and on < latest_join.joined_on:
             raise DomainError(
                 _("Ngày giải thể không được trước ngày vào tổ của tổ viên %(household)s (%(on)s).")
-                % {"household": latest_join.household.name, "on": fmt(latest_join.joined_on)},
+                % {"household": latest_join.household.name, "on": format_date(latest_join.joined_on)},
                 field="on",
             )
         board = GroupBoardTerm.objects.filter(group=group, ended_on__isnull=True).first()
         if board is not None and on < board.started_on:
             raise DomainError(
                 _("Ngày giải thể không được trước ngày bắt đầu nhiệm kỳ ban quản lý (%(on)s).")
-                % {"on": fmt(board.started_on)},
+                % {"on": format_date(board.started_on)},
                 field="on",
             )
         before = group_snapshot(group)

@@ -17,6 +17,7 @@ from uythac.core.audit import audit_event_record, snapshot
 from uythac.core.exceptions import DomainError
 from uythac.core.guards import (
     apply_changes,
+    check_not_before,
     clean_choice,
     clean_date,
     clean_phone,
@@ -24,7 +25,9 @@ from uythac.core.guards import (
     code_of,
     fetch_referenced,
     format_date,
+    is_missing,
     today,
+    update_with_audit,
 )
 from uythac.households import validation
 from uythac.households.access import access_household, can_write_households, household_queryset_for
@@ -67,17 +70,17 @@ def _clean_member_count(value) -> int:
 
 
 def _clean_place(actor, commune, village, *, current: Household | None) -> dict:
-    if commune in (None, ""):
+    if is_missing(commune):
         raise DomainError(_("Chưa chọn xã."), field="commune")
-    if village in (None, ""):
+    if is_missing(village):
         raise DomainError(_("Chưa chọn thôn."), field="village")
     commune = fetch_referenced(
         access_commune, actor, commune, field="commune",
-        message=_("Xã %(code)s không tồn tại hoặc không thuộc phạm vi quản lý của bạn.") % {"code": code_of(commune)},
+        message=_("Xã %(code)s không tồn tại hoặc không thuộc phạm vi quản lý của bạn."),
     )
     village = fetch_referenced(
         access_village, actor, village, field="village",
-        message=_("Thôn %(code)s không tồn tại hoặc không thuộc phạm vi quản lý của bạn.") % {"code": code_of(village)},
+        message=_("Thôn %(code)s không tồn tại hoặc không thuộc phạm vi quản lý của bạn."),
     )
     if village.commune_id != commune.id:
         raise DomainError(
@@ -102,12 +105,9 @@ def _clean_identity(data: dict, *, current: Household | None) -> dict:
     )
     if (issued_on or expires_on) and not national_id:
         raise DomainError(_("Chưa nhập số CCCD nên không thể ghi ngày cấp hoặc ngày hết hạn."), field="national_id")
-    if issued_on and birth_date and issued_on < birth_date:
-        raise DomainError(
-            _("Ngày cấp CCCD (%(issued)s) không được trước ngày sinh (%(birth)s).")
-            % {"issued": format_date(issued_on), "birth": format_date(birth_date)},
-            field="national_id_issued_on",
-        )
+    if issued_on and birth_date:
+        check_not_before(issued_on, birth_date, field="national_id_issued_on", label=_("ngày cấp CCCD"),
+                         bound_label=_("ngày sinh"))
     if issued_on and expires_on and expires_on <= issued_on:
         raise DomainError(
             _("Ngày hết hạn CCCD (%(expires)s) phải sau ngày cấp (%(issued)s).")
@@ -203,18 +203,9 @@ def household_update(*, actor, household, **changes) -> Household:
     )
     with transaction.atomic():
         target = _household_for_write(actor, household)
-        raw = {field: getattr(target, field) for field in HOUSEHOLD_EDITABLE_FIELDS}
-        raw.update(changes)
-        data = _clean_household(actor, raw, current=target)
-        before = snapshot(target)
-        for field, value in data.items():
-            setattr(target, field, value)
-        if snapshot(target) == before:
-            return target
-        target.save()
-        after = snapshot(target)
-        audit_event_record(actor=actor, action="household_update", instance=target, before=before, after=after)
-    return target
+        return update_with_audit(
+            actor, target, changes, HOUSEHOLD_EDITABLE_FIELDS, _clean_household, "household_update"
+        )
 
 
 # --- poverty status ------------------------------------------------------------------------------------------
@@ -275,12 +266,10 @@ def kinship_declare(*, actor, person, relative, kind) -> Kinship:
     """
     with transaction.atomic():
         person = _household_for_write(actor, person)
-        if relative in (None, ""):
-            raise DomainError(_("Chưa chọn hộ có quan hệ."), field="relative")
-        relative_code = code_of(relative, "customer_code")
         relative = fetch_referenced(
-            access_household, actor, relative_code, field="relative",
-            message=_("Hộ %(code)s không tồn tại hoặc không thuộc phạm vi quản lý của bạn.") % {"code": relative_code},
+            access_household, actor, relative, field="relative", attr="customer_code",
+            empty=_("Chưa chọn hộ có quan hệ."),
+            message=_("Hộ %(code)s không tồn tại hoặc không thuộc phạm vi quản lý của bạn."),
         )
         kind = clean_choice(kind, KinshipKind, field="kind", label=_("quan hệ"))
         if relative.pk == person.pk:
@@ -329,12 +318,9 @@ def household_mark_moved_away(*, actor, household, moved_away_on, note: str = ""
                 field="moved_away_on",
             )
         moved_away_on = clean_date(moved_away_on, field="moved_away_on", label=_("ngày đi khỏi địa phương"))
-        if target.birth_date and moved_away_on < target.birth_date:
-            raise DomainError(
-                _("Ngày đi khỏi địa phương (%(date)s) không được trước ngày sinh (%(birth)s).")
-                % {"date": format_date(moved_away_on), "birth": format_date(target.birth_date)},
-                field="moved_away_on",
-            )
+        if target.birth_date:
+            check_not_before(moved_away_on, target.birth_date, field="moved_away_on",
+                             label=_("ngày đi khỏi địa phương"), bound_label=_("ngày sinh"))
         note = clean_text(note, field="note", label=_("ghi chú"), max_length=255, required=False)
         before = snapshot(target)
         target.moved_away_on = moved_away_on

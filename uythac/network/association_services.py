@@ -34,6 +34,7 @@ from uythac.core.audit import audit_event_record, snapshot
 from uythac.core.exceptions import DomainError
 from uythac.core.guards import (
     apply_changes,
+    check_not_before,
     clean_choice,
     clean_date,
     clean_phone,
@@ -41,7 +42,9 @@ from uythac.core.guards import (
     code_of,
     fetch_referenced,
     format_date,
+    is_missing,
     today,
+    update_with_audit,
 )
 from uythac.geography.models import LEGACY_VALID_TO, LegacyDistrict
 from uythac.network.models import (
@@ -72,67 +75,47 @@ PARENT_LEVEL = {
 }
 
 
-def _missing(value) -> bool:
-    return value is None or value == ""
-
-
-def _update(actor, target, changes: dict, editable: tuple, clean, action: str):
-    raw = {field: getattr(target, field) for field in editable}
-    raw.update(changes)
-    data = clean(actor, raw, current=target)
-    before = snapshot(target)
-    for field, value in data.items():
-        setattr(target, field, value)
-    if snapshot(target) == before:
-        return target
-    target.save()
-    audit_event_record(actor=actor, action=action, instance=target, before=before, after=snapshot(target))
-    return target
-
-
 # --- association units ---------------------------------------------------------------------------------------
 
 def _unit_places(actor, level: str, raw: dict) -> dict:
     """Province / commune / former district for the level, each inside the actor's scope."""
     province = commune = legacy_district = None
     if level == UnitLevel.CENTRAL:
-        if not (_missing(raw["province"]) and _missing(raw["commune"]) and _missing(raw["legacy_district"])):
+        if not (is_missing(raw["province"]) and is_missing(raw["commune"]) and is_missing(raw["legacy_district"])):
             raise DomainError(_("Đơn vị cấp trung ương không gắn với tỉnh, huyện hay xã."), field="province")
         return {"province": None, "commune": None, "legacy_district": None}
-    if level != UnitLevel.DISTRICT and not _missing(raw["legacy_district"]):
+    if level != UnitLevel.DISTRICT and not is_missing(raw["legacy_district"]):
         raise DomainError(_("Chỉ đơn vị cấp huyện (trước 01/07/2025) mới gắn với huyện cũ."), field="legacy_district")
-    if level != UnitLevel.COMMUNE and not _missing(raw["commune"]):
+    if level != UnitLevel.COMMUNE and not is_missing(raw["commune"]):
         raise DomainError(_("Chỉ đơn vị cấp xã mới gắn với một xã."), field="commune")
     if level == UnitLevel.COMMUNE:
-        if _missing(raw["commune"]):
+        if is_missing(raw["commune"]):
             raise DomainError(_("Đơn vị cấp xã phải gắn với một xã."), field="commune")
         commune = fetch_referenced(
             access_commune, actor, raw["commune"], field="commune",
-            message=_("Xã %(code)s không tồn tại hoặc không thuộc phạm vi quản lý của bạn.")
-            % {"code": code_of(raw["commune"])},
+            message=_("Xã %(code)s không tồn tại hoặc không thuộc phạm vi quản lý của bạn."),
         )
-        if not _missing(raw["province"]) and code_of(raw["province"]) != commune.province.code:
+        if not is_missing(raw["province"]) and code_of(raw["province"]) != commune.province.code:
             raise DomainError(
                 _("%(commune)s không thuộc tỉnh đã chọn.") % {"commune": commune.name}, field="province"
             )
         return {"province": commune.province, "commune": commune, "legacy_district": None}
     if level == UnitLevel.DISTRICT:
-        if _missing(raw["legacy_district"]):
+        if is_missing(raw["legacy_district"]):
             raise DomainError(_("Đơn vị cấp huyện phải gắn với một huyện cũ."), field="legacy_district")
         district_code = code_of(raw["legacy_district"])
         legacy_district = LegacyDistrict.objects.select_related("province").filter(code=district_code).first()
         if legacy_district is None:
             raise DomainError(_("Không có huyện cũ mã %(code)s.") % {"code": district_code}, field="legacy_district")
-        if _missing(raw["province"]) and legacy_district.province.successor_id is None:
+        if is_missing(raw["province"]) and legacy_district.province.successor_id is None:
             raise DomainError(_("Chưa chọn tỉnh hiện nay của huyện cũ."), field="province")
-    if _missing(raw["province"]):
+    if is_missing(raw["province"]):
         if level == UnitLevel.PROVINCE:
             raise DomainError(_("Đơn vị cấp tỉnh phải gắn với một tỉnh."), field="province")
         raw = {**raw, "province": legacy_district.province.successor}
     province = fetch_referenced(
         access_province, actor, raw["province"], field="province",
-        message=_("Tỉnh %(code)s không tồn tại hoặc không thuộc phạm vi quản lý của bạn.")
-        % {"code": code_of(raw["province"])},
+        message=_("Tỉnh %(code)s không tồn tại hoặc không thuộc phạm vi quản lý của bạn."),
     )
     if legacy_district is not None:
         successor_id = legacy_district.province.successor_id
@@ -146,7 +129,7 @@ def _unit_places(actor, level: str, raw: dict) -> dict:
 
 
 def _unit_parent(actor, parent, *, organization: Organization, level: str, places: dict, current):
-    if _missing(parent):
+    if is_missing(parent):
         return None
     expected = PARENT_LEVEL.get(level)
     if expected is None:
@@ -156,8 +139,7 @@ def _unit_parent(actor, parent, *, organization: Organization, level: str, place
     if found is None:  # central units are reference data; the others must be in the actor's scope
         found = fetch_referenced(
             access_unit, actor, parent_code, field="parent",
-            message=_("Đơn vị cấp trên %(code)s không tồn tại hoặc không thuộc phạm vi quản lý của bạn.")
-            % {"code": parent_code},
+            message=_("Đơn vị cấp trên %(code)s không tồn tại hoặc không thuộc phạm vi quản lý của bạn."),
         )
     if current is not None and found.pk == current.pk:
         raise DomainError(_("Đơn vị không thể là cấp trên của chính nó."), field="parent")
@@ -184,12 +166,9 @@ def _clean_unit(actor, raw: dict, *, current: AssociationUnit | None) -> dict:
     valid_to = clean_date(
         raw["valid_to"], field="valid_to", label=_("ngày hết hiệu lực"), required=False, allow_future=True
     )
-    if valid_from and valid_to and valid_to < valid_from:
-        raise DomainError(
-            _("Ngày hết hiệu lực (%(to)s) không được trước ngày hiệu lực (%(from)s).")
-            % {"to": format_date(valid_to), "from": format_date(valid_from)},
-            field="valid_to",
-        )
+    if valid_from and valid_to:
+        check_not_before(valid_to, valid_from, field="valid_to", label=_("ngày hết hiệu lực"),
+                         bound_label=_("ngày hiệu lực"))
     if level == UnitLevel.DISTRICT and (valid_to is None or valid_to > LEGACY_VALID_TO):
         raise DomainError(
             _("Cấp huyện đã bỏ từ 01/07/2025: đơn vị cấp huyện chỉ lưu lịch sử, ngày hết hiệu lực phải có và "
@@ -281,7 +260,7 @@ def unit_update(*, actor, unit, **changes) -> AssociationUnit:
             return _clean_unit(actor, {**raw, "organization": current.organization, "level": current.level},
                                current=current)
 
-        return _update(actor, target, changes, UNIT_EDITABLE_FIELDS, clean, "unit_update")
+        return update_with_audit(actor, target, changes, UNIT_EDITABLE_FIELDS, clean, "unit_update")
 
 
 # --- agreements and contracts: shared document fields ----------------------------------------------------------
@@ -297,18 +276,11 @@ def _clean_document(raw: dict) -> dict:
     effective_to = clean_date(
         raw["effective_to"], field="effective_to", label=_("ngày hết hiệu lực"), required=False, allow_future=True
     )
-    if effective_from < signed_on:
-        raise DomainError(
-            _("Ngày hiệu lực (%(from)s) không được trước ngày ký (%(signed)s).")
-            % {"from": format_date(effective_from), "signed": format_date(signed_on)},
-            field="effective_from",
-        )
-    if effective_to is not None and effective_to < effective_from:
-        raise DomainError(
-            _("Ngày hết hiệu lực (%(to)s) không được trước ngày hiệu lực (%(from)s).")
-            % {"to": format_date(effective_to), "from": format_date(effective_from)},
-            field="effective_to",
-        )
+    check_not_before(effective_from, signed_on, field="effective_from", label=_("ngày hiệu lực"),
+                     bound_label=_("ngày ký"))
+    if effective_to is not None:
+        check_not_before(effective_to, effective_from, field="effective_to", label=_("ngày hết hiệu lực"),
+                         bound_label=_("ngày hiệu lực"))
     if status == AgreementStatus.EXPIRED and (effective_to is None or effective_to > today()):
         raise DomainError(
             _("Văn bản hết hiệu lực phải có ngày hết hiệu lực không sau hôm nay."), field="effective_to"
@@ -331,31 +303,52 @@ def _clean_document(raw: dict) -> dict:
 
 
 def _document_unit(actor, value, *, levels: tuple[str, ...], level_message: str) -> AssociationUnit:
-    if _missing(value):
-        raise DomainError(_("Chưa chọn đơn vị hội."), field="association_unit")
     unit = fetch_referenced(
-        access_unit, actor, value, field="association_unit",
-        message=_("Đơn vị hội %(code)s không tồn tại hoặc không thuộc phạm vi quản lý của bạn.")
-        % {"code": code_of(value)},
+        access_unit, actor, value, field="association_unit", empty=_("Chưa chọn đơn vị hội."),
+        message=_("Đơn vị hội %(code)s không tồn tại hoặc không thuộc phạm vi quản lý của bạn."),
     )
     if unit.level not in levels:
         raise DomainError(level_message, field="association_unit")
     return unit
 
 
+def _ensure_number_free(model, number: str, *, current, message: str, **signer) -> None:
+    """A document number is unique per signing bank unit (branch or PGD), whatever its letter case."""
+    others = model.objects.filter(number__iexact=number, **signer)
+    if current is not None:
+        others = others.exclude(pk=current.pk)
+    if others.exists():
+        raise DomainError(message % {"number": number}, field="number")
+
+
+def _document_create(actor, model, clean, action: str, raw: dict):
+    with transaction.atomic():
+        document = model.objects.create(**clean(actor, raw, current=None))
+        audit_event_record(actor=actor, action=action, instance=document, before=None, after=snapshot(document))
+    return document
+
+
+def _document_update(actor, document, changes: dict, *, access, model, editable: tuple, clean, action: str):
+    apply_changes(changes, editable)
+    with transaction.atomic():
+        found = access(actor, getattr(document, "pk", document), for_write=True)
+        target = model.objects.select_for_update().get(pk=found.pk)
+        return update_with_audit(actor, target, changes, editable, clean, action)
+
+
 # --- joint agreements ---------------------------------------------------------------------------------------
 
 def _agreement_branch(actor, value, *, unit: AssociationUnit) -> Branch:
-    if _missing(value):
+    if is_missing(value):
         raise DomainError(_("Chưa chọn chi nhánh."), field="branch")
-    message = _("Chi nhánh %(code)s không tồn tại hoặc không thuộc phạm vi quản lý của bạn.") % {"code": code_of(value)}
+    message = _("Chi nhánh %(code)s không tồn tại hoặc không thuộc phạm vi quản lý của bạn.")
     if scope_for(actor).is_bank:
         branch = fetch_referenced(access_branch, actor, value, field="branch", message=message)
     else:
         # Association officers do not browse the bank's units: the branch of a province they cover will do.
         branch = Branch.objects.filter(code=code_of(value), province__in=province_queryset_for(actor)).first()
         if branch is None:
-            raise DomainError(message, field="branch")
+            raise DomainError(message % {"code": code_of(value)}, field="branch")
     if branch.level != BankUnitLevel.BRANCH or branch.province_id != unit.province_id:
         raise DomainError(
             _("%(branch)s không phải chi nhánh của tỉnh nơi có %(unit)s.") % {"branch": branch.name, "unit": unit.name},
@@ -371,13 +364,10 @@ def _clean_agreement(actor, raw: dict, *, current: JointAgreement | None) -> dic
     )
     branch = _agreement_branch(actor, raw["branch"], unit=unit)
     data = _clean_document(raw)
-    others = JointAgreement.objects.filter(branch=branch, number__iexact=data["number"])
-    if current is not None:
-        others = others.exclude(pk=current.pk)
-    if others.exists():
-        raise DomainError(
-            _("Chi nhánh đã có văn bản số %(number)s.") % {"number": data["number"]}, field="number"
-        )
+    _ensure_number_free(
+        JointAgreement, data["number"], branch=branch, current=current,
+        message=_("Chi nhánh đã có văn bản số %(number)s."),
+    )
     return {**data, "branch": branch, "association_unit": unit}
 
 
@@ -387,29 +377,19 @@ def joint_agreement_create(
 ) -> JointAgreement:
     """Record a joint agreement (VBLT) between a provincial branch and a province-level association unit."""
     deny_unless(can_write_agreement(actor))
-    with transaction.atomic():
-        data = _clean_agreement(
-            actor,
-            {
-                "number": number, "branch": branch, "association_unit": association_unit, "signed_on": signed_on,
-                "effective_from": effective_from, "effective_to": effective_to, "status": status,
-                "bank_signatory": bank_signatory, "association_signatory": association_signatory, "note": note,
-            },
-            current=None,
-        )
-        agreement = JointAgreement.objects.create(**data)
-        audit_event_record(
-            actor=actor, action="joint_agreement_create", instance=agreement, before=None, after=snapshot(agreement)
-        )
-    return agreement
+    raw = {
+        "number": number, "branch": branch, "association_unit": association_unit, "signed_on": signed_on,
+        "effective_from": effective_from, "effective_to": effective_to, "status": status,
+        "bank_signatory": bank_signatory, "association_signatory": association_signatory, "note": note,
+    }
+    return _document_create(actor, JointAgreement, _clean_agreement, "joint_agreement_create", raw)
 
 
 def joint_agreement_update(*, actor, agreement, **changes) -> JointAgreement:
-    apply_changes(changes, AGREEMENT_EDITABLE_FIELDS)
-    with transaction.atomic():
-        found = access_agreement(actor, getattr(agreement, "pk", agreement), for_write=True)
-        target = JointAgreement.objects.select_for_update().get(pk=found.pk)
-        return _update(actor, target, changes, AGREEMENT_EDITABLE_FIELDS, _clean_agreement, "joint_agreement_update")
+    return _document_update(
+        actor, agreement, changes, access=access_agreement, model=JointAgreement,
+        editable=AGREEMENT_EDITABLE_FIELDS, clean=_clean_agreement, action="joint_agreement_update",
+    )
 
 
 # --- entrustment contracts -----------------------------------------------------------------------------------
@@ -419,12 +399,9 @@ def _clean_contract(actor, raw: dict, *, current: EntrustmentContract | None) ->
         actor, raw["association_unit"], levels=(UnitLevel.COMMUNE,),
         level_message=_("Hợp đồng ủy thác được ký với đơn vị hội cấp xã."),
     )
-    if _missing(raw["office"]):
-        raise DomainError(_("Chưa chọn PGD."), field="office")
     office = fetch_referenced(
-        access_office, actor, raw["office"], field="office",
-        message=_("PGD %(code)s không tồn tại hoặc không thuộc phạm vi quản lý của bạn.")
-        % {"code": code_of(raw["office"])},
+        access_office, actor, raw["office"], field="office", empty=_("Chưa chọn PGD."),
+        message=_("PGD %(code)s không tồn tại hoặc không thuộc phạm vi quản lý của bạn."),
     )
     if not office.communes.filter(pk=unit.commune_id).exists():
         raise DomainError(
@@ -433,11 +410,10 @@ def _clean_contract(actor, raw: dict, *, current: EntrustmentContract | None) ->
             field="office",
         )
     data = _clean_document(raw)
-    others = EntrustmentContract.objects.filter(office=office, number__iexact=data["number"])
-    if current is not None:
-        others = others.exclude(pk=current.pk)
-    if others.exists():
-        raise DomainError(_("PGD đã có hợp đồng số %(number)s.") % {"number": data["number"]}, field="number")
+    _ensure_number_free(
+        EntrustmentContract, data["number"], office=office, current=current,
+        message=_("PGD đã có hợp đồng số %(number)s."),
+    )
     return {**data, "office": office, "association_unit": unit}
 
 
@@ -447,29 +423,16 @@ def entrustment_contract_create(
 ) -> EntrustmentContract:
     """Record an entrustment contract (HĐUT) between a PGD and a commune-level unit of a commune it serves."""
     deny_unless(can_write_contract(actor))
-    with transaction.atomic():
-        data = _clean_contract(
-            actor,
-            {
-                "number": number, "office": office, "association_unit": association_unit, "signed_on": signed_on,
-                "effective_from": effective_from, "effective_to": effective_to, "status": status,
-                "bank_signatory": bank_signatory, "association_signatory": association_signatory, "note": note,
-            },
-            current=None,
-        )
-        contract = EntrustmentContract.objects.create(**data)
-        audit_event_record(
-            actor=actor, action="entrustment_contract_create", instance=contract, before=None,
-            after=snapshot(contract),
-        )
-    return contract
+    raw = {
+        "number": number, "office": office, "association_unit": association_unit, "signed_on": signed_on,
+        "effective_from": effective_from, "effective_to": effective_to, "status": status,
+        "bank_signatory": bank_signatory, "association_signatory": association_signatory, "note": note,
+    }
+    return _document_create(actor, EntrustmentContract, _clean_contract, "entrustment_contract_create", raw)
 
 
 def entrustment_contract_update(*, actor, contract, **changes) -> EntrustmentContract:
-    apply_changes(changes, CONTRACT_EDITABLE_FIELDS)
-    with transaction.atomic():
-        found = access_contract(actor, getattr(contract, "pk", contract), for_write=True)
-        target = EntrustmentContract.objects.select_for_update().get(pk=found.pk)
-        return _update(
-            actor, target, changes, CONTRACT_EDITABLE_FIELDS, _clean_contract, "entrustment_contract_update"
-        )
+    return _document_update(
+        actor, contract, changes, access=access_contract, model=EntrustmentContract,
+        editable=CONTRACT_EDITABLE_FIELDS, clean=_clean_contract, action="entrustment_contract_update",
+    )

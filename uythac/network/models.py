@@ -201,15 +201,9 @@ class AgreementStatus(models.TextChoices):
     TERMINATED = "TERMINATED", _("Đã chấm dứt")
 
 
-class JointAgreement(models.Model):
-    """Văn bản liên tịch / thỏa thuận between the provincial branch and a provincial organization unit
-    (or, historically, a district PGD and a district unit)."""
+class SignedAgreement(models.Model):
+    """What a joint agreement and an entrustment contract both record: dates, status and the two signatories."""
 
-    number = models.CharField(_("số văn bản"), max_length=60)
-    branch = models.ForeignKey(Branch, on_delete=models.PROTECT, related_name="joint_agreements")
-    association_unit = models.ForeignKey(
-        AssociationUnit, on_delete=models.PROTECT, related_name="joint_agreements", verbose_name=_("đơn vị hội")
-    )
     signed_on = models.DateField(_("ngày ký"))
     effective_from = models.DateField(_("hiệu lực từ"))
     effective_to = models.DateField(_("hiệu lực đến"), null=True, blank=True)
@@ -219,15 +213,8 @@ class JointAgreement(models.Model):
     note = models.TextField(_("ghi chú"), blank=True)
 
     class Meta:
+        abstract = True
         ordering = ["-signed_on", "number"]
-        verbose_name = _("văn bản liên tịch")
-        constraints = [
-            models.UniqueConstraint(fields=["branch", "number"], name="joint_agreement_number_unique"),
-            models.CheckConstraint(
-                condition=Q(effective_to__isnull=True) | Q(effective_to__gte=F("effective_from")),
-                name="joint_agreement_dates_ordered",
-            ),
-        ]
 
     def __str__(self) -> str:
         return self.number
@@ -236,7 +223,31 @@ class JointAgreement(models.Model):
         return str(self.pk)
 
 
-class EntrustmentContract(models.Model):
+def _dates_ordered(name: str) -> models.CheckConstraint:
+    return models.CheckConstraint(
+        condition=Q(effective_to__isnull=True) | Q(effective_to__gte=F("effective_from")), name=name
+    )
+
+
+class JointAgreement(SignedAgreement):
+    """Văn bản liên tịch / thỏa thuận between the provincial branch and a provincial organization unit
+    (or, historically, a district PGD and a district unit)."""
+
+    number = models.CharField(_("số văn bản"), max_length=60)
+    branch = models.ForeignKey(Branch, on_delete=models.PROTECT, related_name="joint_agreements")
+    association_unit = models.ForeignKey(
+        AssociationUnit, on_delete=models.PROTECT, related_name="joint_agreements", verbose_name=_("đơn vị hội")
+    )
+
+    class Meta(SignedAgreement.Meta):
+        verbose_name = _("văn bản liên tịch")
+        constraints = [
+            models.UniqueConstraint(fields=["branch", "number"], name="joint_agreement_number_unique"),
+            _dates_ordered("joint_agreement_dates_ordered"),
+        ]
+
+
+class EntrustmentContract(SignedAgreement):
     """Hợp đồng ủy thác (…/HĐUT) between a PGD and a commune-level association unit."""
 
     number = models.CharField(_("số hợp đồng"), max_length=60)
@@ -246,27 +257,10 @@ class EntrustmentContract(models.Model):
     association_unit = models.ForeignKey(
         AssociationUnit, on_delete=models.PROTECT, related_name="entrustment_contracts", verbose_name=_("hội cấp xã")
     )
-    signed_on = models.DateField(_("ngày ký"))
-    effective_from = models.DateField(_("hiệu lực từ"))
-    effective_to = models.DateField(_("hiệu lực đến"), null=True, blank=True)
-    status = models.CharField(_("trạng thái"), max_length=12, choices=AgreementStatus.choices, default="ACTIVE")
-    bank_signatory = models.CharField(_("người ký phía NHCSXH"), max_length=150)
-    association_signatory = models.CharField(_("người ký phía hội"), max_length=150)
-    note = models.TextField(_("ghi chú"), blank=True)
 
-    class Meta:
-        ordering = ["-signed_on", "number"]
+    class Meta(SignedAgreement.Meta):
         verbose_name = _("hợp đồng ủy thác")
         constraints = [
             models.UniqueConstraint(fields=["office", "number"], name="entrustment_contract_number_unique"),
-            models.CheckConstraint(
-                condition=Q(effective_to__isnull=True) | Q(effective_to__gte=F("effective_from")),
-                name="entrustment_contract_dates_ordered",
-            ),
+            _dates_ordered("entrustment_contract_dates_ordered"),
         ]
-
-    def __str__(self) -> str:
-        return self.number
-
-    def audit_key(self) -> str:
-        return str(self.pk)

@@ -23,7 +23,7 @@ from uythac.accounts.models import Role
 from uythac.core.access import deny_unless
 from uythac.core.audit import audit_event_record, snapshot
 from uythac.core.exceptions import DomainError
-from uythac.core.guards import apply_changes, clean_text, code_of, fetch_referenced
+from uythac.core.guards import apply_changes, clean_text, code_of, fetch_referenced, is_missing, update_with_audit
 from uythac.core.identifiers import check_digits, check_transaction_point_code
 from uythac.geography.services import clean_legacy_commune
 from uythac.network.models import BankUnitLevel, Branch, TransactionOffice, TransactionPoint
@@ -44,29 +44,11 @@ def _clean_bank_unit_code(value, *, label: str) -> str:
     return code
 
 
-def _save_and_audit(actor, action: str, instance, *, before, extra=None) -> None:
+def _save_and_audit(actor, action: str, instance, *, extra=None) -> None:
+    """Insert a new record and audit it (updates go through ``update_with_audit``)."""
     instance.save()
     after = snapshot(instance, extra=extra() if extra else None)
-    audit_event_record(actor=actor, action=action, instance=instance, before=before, after=after)
-
-
-def _update(actor, target, changes: dict, editable: tuple, clean, action: str, *, extra=None, m2m=None):
-    """Shared update flow: re-validate the record with the changes, write only when something changed, audit."""
-    raw = {field: getattr(target, field) for field in editable if field != m2m}
-    if m2m:
-        raw[m2m] = list(getattr(target, m2m).all())
-    raw.update(changes)
-    data = clean(actor, raw, current=target)
-    before = snapshot(target, extra=extra() if extra else None)
-    related = data.pop(m2m, None) if m2m else None
-    for field, value in data.items():
-        setattr(target, field, value)
-    if m2m and {obj.pk for obj in related} != {obj.pk for obj in getattr(target, m2m).all()}:
-        getattr(target, m2m).set(related)
-    elif snapshot(target, extra=extra() if extra else None) == before:
-        return target
-    _save_and_audit(actor, action, target, before=before, extra=extra)
-    return target
+    audit_event_record(actor=actor, action=action, instance=instance, before=None, after=after)
 
 
 # --- branches ------------------------------------------------------------------------------------------------
@@ -77,15 +59,13 @@ def _clean_branch(actor, raw: dict, *, current: Branch | None) -> dict:
         "address": clean_text(raw["address"], field="address", label=_("địa chỉ"), max_length=255, required=False),
     }
     if current is not None and current.level == BankUnitLevel.HEAD_OFFICE:
-        if raw["province"] not in (None, ""):
+        if not is_missing(raw["province"]):
             raise DomainError(_("Hội sở chính không gắn với tỉnh nào."), field="province")
         data["province"] = None
         return data
-    if raw["province"] in (None, ""):
-        raise DomainError(_("Chưa chọn tỉnh của chi nhánh."), field="province")
     province = fetch_referenced(
-        access_province, actor, raw["province"], field="province",
-        message=_("Tỉnh %(code)s không tồn tại.") % {"code": code_of(raw["province"])},
+        access_province, actor, raw["province"], field="province", empty=_("Chưa chọn tỉnh của chi nhánh."),
+        message=_("Tỉnh %(code)s không tồn tại."),
     )
     other = Branch.objects.filter(province=province)
     if current is not None:
@@ -110,7 +90,7 @@ def branch_create(*, actor, code, name, province, address="") -> Branch:
         code = _clean_bank_unit_code(code, label=_("Mã chi nhánh"))
         data = _clean_branch(actor, {"name": name, "province": province, "address": address}, current=None)
         branch = Branch(code=code, level=BankUnitLevel.BRANCH, **data)
-        _save_and_audit(actor, "branch_create", branch, before=None)
+        _save_and_audit(actor, "branch_create", branch)
     return branch
 
 
@@ -120,7 +100,7 @@ def branch_update(*, actor, branch, **changes) -> Branch:
     with transaction.atomic():
         found = access_branch(actor, code_of(branch), for_write=True)
         target = Branch.objects.select_for_update().get(pk=found.pk)
-        return _update(actor, target, changes, BRANCH_EDITABLE_FIELDS, _clean_branch, "branch_update")
+        return update_with_audit(actor, target, changes, BRANCH_EDITABLE_FIELDS, _clean_branch, "branch_update")
 
 
 # --- transaction offices (PGD) -------------------------------------------------------------------------------
@@ -134,7 +114,7 @@ def _clean_office_communes(actor, communes, *, branch: Branch, current: Transact
     for value in communes or ():
         commune = fetch_referenced(
             access_commune, actor, value, field="communes",
-            message=_("Xã %(code)s không tồn tại hoặc không thuộc phạm vi quản lý của bạn.") % {"code": code_of(value)},
+            message=_("Xã %(code)s không tồn tại hoặc không thuộc phạm vi quản lý của bạn."),
         )
         if commune.province_id != branch.province_id:
             raise DomainError(
@@ -156,12 +136,9 @@ def _clean_office_communes(actor, communes, *, branch: Branch, current: Transact
 
 
 def _clean_office(actor, raw: dict, *, current: TransactionOffice | None) -> dict:
-    if raw["branch"] in (None, ""):
-        raise DomainError(_("Chưa chọn chi nhánh của PGD."), field="branch")
     branch = fetch_referenced(
-        access_branch, actor, raw["branch"], field="branch",
-        message=_("Chi nhánh %(code)s không tồn tại hoặc không thuộc phạm vi quản lý của bạn.")
-        % {"code": code_of(raw["branch"])},
+        access_branch, actor, raw["branch"], field="branch", empty=_("Chưa chọn chi nhánh của PGD."),
+        message=_("Chi nhánh %(code)s không tồn tại hoặc không thuộc phạm vi quản lý của bạn."),
     )
     if branch.level != BankUnitLevel.BRANCH:
         raise DomainError(_("PGD phải thuộc một chi nhánh tỉnh, không thuộc Hội sở chính."), field="branch")
@@ -193,7 +170,7 @@ def office_create(*, actor, code, name, branch, communes=(), address="", is_acti
         office = TransactionOffice(code=code, **data)
         office.save()
         office.communes.set(served)
-        _save_and_audit(actor, "office_create", office, before=None, extra=_office_extra(office))
+        _save_and_audit(actor, "office_create", office, extra=_office_extra(office))
     return office
 
 
@@ -203,7 +180,7 @@ def office_update(*, actor, office, **changes) -> TransactionOffice:
     with transaction.atomic():
         found = access_office(actor, code_of(office), for_write=True)
         target = TransactionOffice.objects.select_for_update().get(pk=found.pk)
-        return _update(
+        return update_with_audit(
             actor, target, changes, OFFICE_EDITABLE_FIELDS, _clean_office, "office_update",
             extra=_office_extra(target), m2m="communes",
         )
@@ -220,21 +197,19 @@ def _clean_session_day(value) -> int:
 
 
 def _clean_point(actor, raw: dict, *, current: TransactionPoint | None) -> dict:
-    if raw["office"] in (None, ""):
+    if is_missing(raw["office"]):
         raise DomainError(_("Chưa chọn PGD của điểm giao dịch."), field="office")
-    if raw["commune"] in (None, ""):
+    if is_missing(raw["commune"]):
         raise DomainError(_("Chưa chọn xã của điểm giao dịch."), field="commune")
     office = fetch_referenced(
         access_office, actor, raw["office"], field="office",
-        message=_("PGD %(code)s không tồn tại hoặc không thuộc phạm vi quản lý của bạn.")
-        % {"code": code_of(raw["office"])},
+        message=_("PGD %(code)s không tồn tại hoặc không thuộc phạm vi quản lý của bạn."),
     )
     if not office.is_active and (current is None or current.office_id != office.pk):
         raise DomainError(_("%(name)s đã ngừng hoạt động.") % {"name": office.name}, field="office")
     commune = fetch_referenced(
         access_commune, actor, raw["commune"], field="commune",
-        message=_("Xã %(code)s không tồn tại hoặc không thuộc phạm vi quản lý của bạn.")
-        % {"code": code_of(raw["commune"])},
+        message=_("Xã %(code)s không tồn tại hoặc không thuộc phạm vi quản lý của bạn."),
     )
     if not office.communes.filter(pk=commune.pk).exists():
         raise DomainError(
@@ -279,7 +254,7 @@ def point_create(
             current=None,
         )
         point = TransactionPoint(code=code, **data)
-        _save_and_audit(actor, "point_create", point, before=None)
+        _save_and_audit(actor, "point_create", point)
     return point
 
 
@@ -289,4 +264,4 @@ def point_update(*, actor, point, **changes) -> TransactionPoint:
     with transaction.atomic():
         found = access_point(actor, code_of(point), for_write=True)
         target = TransactionPoint.objects.select_for_update().get(pk=found.pk)
-        return _update(actor, target, changes, POINT_EDITABLE_FIELDS, _clean_point, "point_update")
+        return update_with_audit(actor, target, changes, POINT_EDITABLE_FIELDS, _clean_point, "point_update")

@@ -3,7 +3,9 @@
 - ``list_page``: search (codes and diacritics-free names), pagination, columns → rows, optional create link.
 - ``form_page``: GET shows the form; POST validates the form, calls ONE service, shows DomainErrors on the
   form (nothing is saved on error: services are atomic), then redirects with a success message.
-- ``Column`` describes a table column; ``Breadcrumb`` a step of the navigation trail.
+  ``object_form_page`` and ``edit_page``: the same for a form acting on one existing object.
+- ``Column`` describes a table column (``code_and_name``: the usual linked first two); ``Breadcrumb`` a step of
+  the navigation trail.
 """
 
 from collections.abc import Callable, Iterable, Sequence
@@ -15,6 +17,7 @@ from django.contrib import messages
 from django.core.paginator import Paginator
 from django.db.models import Q
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from uythac.core.exceptions import DomainError
@@ -39,6 +42,16 @@ class Column:
                 if callable(value) and not isinstance(value, type):
                     value = value()
         return value, (self.link(obj) if self.link else None)
+
+
+def detail_link(url_name: str) -> Callable[[Any], str]:
+    """Link of an object's page from its code, e.g. ``detail_link("office-detail")``."""
+    return lambda obj: reverse(url_name, args=[obj.code])
+
+
+def code_and_name(code_header: str, link: Callable[[Any], str], name_header: str | None = None) -> list[Column]:
+    """The usual first two columns of a table: the code and the name, both linking to the object's page."""
+    return [Column(code_header, "code", link=link), Column(name_header or _("Tên"), "name", link=link)]
 
 
 @dataclass(frozen=True)
@@ -137,6 +150,24 @@ def form_page(
     }
     context.update(extra or {})
     return render(request, template, context, status=400 if form.errors else 200)
+
+
+def object_form_page(request, *, back_url: str, trail: Iterable[Breadcrumb], step: str, **options):
+    """A form page acting on one existing object (edit it, admit a member, record a status …): its breadcrumbs
+    are the object's ``trail`` then ``step``; after saving, and on "Hủy", the user goes back to ``back_url``."""
+    return form_page(
+        request, success_url=back_url, cancel_url=back_url, breadcrumbs=[*trail, Breadcrumb(step)], **options
+    )
+
+
+def edit_page(request, obj, *, link: Callable[[Any], str], trail: Iterable[Breadcrumb], form_class, **options):
+    """The "Sửa" page of a master-data object: the form (which takes ``actor``) starts from
+    ``form_class.initial_for(obj)``; extra ``form_kwargs`` are added to those."""
+    form_kwargs = {"actor": request.user, "initial": form_class.initial_for(obj), **options.pop("form_kwargs", {})}
+    return object_form_page(
+        request, back_url=link(obj), trail=trail, step=_("Sửa"), form_class=form_class, form_kwargs=form_kwargs,
+        **options,
+    )
 
 
 def _attach_error(form: forms.BaseForm, error: DomainError) -> None:

@@ -10,6 +10,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.shortcuts import render
+from django.urls import reverse
+from django.utils.translation import gettext as _
 
 from uythac.web.crud import Breadcrumb, Column, table
 
@@ -64,6 +66,11 @@ def detail_page(
         "audit_url": audit_url,
     }
     return render(request, "web/network_detail.html", context)
+
+
+def edit_action(url_name: str, key, allowed: bool) -> Action | None:
+    """The "Sửa" button of a detail page, only for those who may change the object."""
+    return Action(_("Sửa"), reverse(url_name, args=[key])) if allowed else None
 
 
 def link_if(visible: bool, url: str) -> str | None:

@@ -36,8 +36,8 @@ from uythac.network.association_services import (
     unit_update,
 )
 from uythac.network.models import UnitLevel
-from uythac.web.crud import Breadcrumb, Column, form_page, list_page
-from uythac.web.detail import Action, DetailField, Section, detail_page, link_if
+from uythac.web.crud import Breadcrumb, Column, code_and_name, edit_page, form_page, list_page
+from uythac.web.detail import Action, DetailField, Section, detail_page, edit_action, link_if
 from uythac.web.forms.network import (
     AgreementForm,
     ContractForm,
@@ -82,7 +82,7 @@ def unit_crumbs(unit) -> list[Breadcrumb]:
 
 
 def unit_columns(with_organization: bool = True) -> list[Column]:
-    columns = [Column(_("Mã"), "code", link=unit_link), Column(_("Tên đơn vị"), "name", link=unit_link)]
+    columns = code_and_name(_("Mã"), unit_link, _("Tên đơn vị"))
     if with_organization:
         columns.append(Column(_("Tổ chức"), "organization.short_name"))
     return [
@@ -119,8 +119,7 @@ def organization_list(request):
         title=_("Tổ chức chính trị - xã hội nhận ủy thác"),
         queryset=organizations,
         columns=[
-            Column(_("Mã ĐVUT"), "code", link=organization_link),
-            Column(_("Tên"), "name", link=organization_link),
+            *code_and_name(_("Mã ĐVUT"), organization_link),
             Column(_("Viết tắt"), "short_name"),
             Column(_("Số đơn vị trong phạm vi"), "unit_count"),
         ],
@@ -216,7 +215,7 @@ def unit_detail(request, code):
             DetailField(_("Điện thoại"), unit.officer_phone),
         ],
         actions=[
-            Action(_("Sửa"), reverse("unit-edit", args=[unit.code])) if may_edit else None,
+            edit_action("unit-edit", unit.code, may_edit),
             Action(_("Thêm đơn vị cấp dưới"), reverse("unit-create") + f"?parent={unit.code}", secondary=True)
             if may_edit and not is_commune_unit else None,
             Action(_("Thêm hợp đồng ủy thác"), reverse("contract-create") + f"?unit={unit.code}", secondary=True)
@@ -228,18 +227,41 @@ def unit_detail(request, code):
     )
 
 
+# --- joint agreements and entrustment contracts: shared parts ------------------------------------------------
+
+def _document_list(request, queryset, *, signer: str, **options):
+    """Agreements and contracts: searched by number, unit name and the signing bank unit's (``signer``) name."""
+    return list_page(
+        request,
+        queryset=queryset.select_related(signer, "association_unit"),
+        code_fields=("number",),
+        name_fields=("association_unit__name_search", f"{signer}__name_search"),
+        **options,
+    )
+
+
+def _document_fields(document) -> list[DetailField]:
+    """Detail fields an agreement and a contract share (``network.models.SignedAgreement``)."""
+    return [
+        DetailField(_("Ngày ký"), document.signed_on),
+        DetailField(_("Hiệu lực từ"), document.effective_from),
+        DetailField(_("Hiệu lực đến"), document.effective_to),
+        DetailField(_("Trạng thái"), document.get_status_display()),
+        DetailField(_("Người ký phía NHCSXH"), document.bank_signatory),
+        DetailField(_("Người ký phía hội"), document.association_signatory),
+        DetailField(_("Ghi chú"), document.note),
+    ]
+
+
 # --- joint agreements (VBLT) ------------------------------------------------------------------------------
 
 @login_required
 def agreement_list(request):
-    return list_page(
-        request,
-        title=_("Văn bản liên tịch / thỏa thuận"),
-        queryset=agreement_queryset_for(request.user).select_related("branch", "association_unit"),
-        columns=agreement_columns(),
-        code_fields=("number",),
-        name_fields=("association_unit__name_search", "branch__name_search"),
+    return _document_list(
+        request, agreement_queryset_for(request.user), signer="branch",
         create_url=reverse("agreement-create") if can_write_agreement(request.user) else None,
+        title=_("Văn bản liên tịch / thỏa thuận"),
+        columns=agreement_columns(),
         create_label=_("Thêm văn bản liên tịch"),
     )
 
@@ -264,17 +286,9 @@ def agreement_detail(request, pk):
             DetailField(_("Chi nhánh NHCSXH"), agreement.branch.name,
                         link_if(branch_visible, branch_link(agreement.branch))),
             DetailField(_("Đơn vị hội"), unit.name, unit_link(unit)),
-            DetailField(_("Ngày ký"), agreement.signed_on),
-            DetailField(_("Hiệu lực từ"), agreement.effective_from),
-            DetailField(_("Hiệu lực đến"), agreement.effective_to),
-            DetailField(_("Trạng thái"), agreement.get_status_display()),
-            DetailField(_("Người ký phía NHCSXH"), agreement.bank_signatory),
-            DetailField(_("Người ký phía hội"), agreement.association_signatory),
-            DetailField(_("Ghi chú"), agreement.note),
+            *_document_fields(agreement),
         ],
-        actions=[
-            Action(_("Sửa"), reverse("agreement-edit", args=[agreement.pk])) if can_write_agreement(user) else None
-        ],
+        actions=[edit_action("agreement-edit", agreement.pk, can_write_agreement(user))],
     )
 
 
@@ -282,14 +296,11 @@ def agreement_detail(request, pk):
 
 @login_required
 def contract_list(request):
-    return list_page(
-        request,
-        title=_("Hợp đồng ủy thác"),
-        queryset=contract_queryset_for(request.user).select_related("office", "association_unit"),
-        columns=contract_columns(),
-        code_fields=("number",),
-        name_fields=("association_unit__name_search", "office__name_search"),
+    return _document_list(
+        request, contract_queryset_for(request.user), signer="office",
         create_url=reverse("contract-create") if can_write_contract(request.user) else None,
+        title=_("Hợp đồng ủy thác"),
+        columns=contract_columns(),
         create_label=_("Thêm hợp đồng ủy thác"),
     )
 
@@ -314,17 +325,9 @@ def contract_detail(request, pk):
             DetailField(_("Phòng giao dịch"), contract.office.name,
                         link_if(office_visible, office_link(contract.office))),
             DetailField(_("Hội cấp xã"), unit.name, unit_link(unit)),
-            DetailField(_("Ngày ký"), contract.signed_on),
-            DetailField(_("Hiệu lực từ"), contract.effective_from),
-            DetailField(_("Hiệu lực đến"), contract.effective_to),
-            DetailField(_("Trạng thái"), contract.get_status_display()),
-            DetailField(_("Người ký phía NHCSXH"), contract.bank_signatory),
-            DetailField(_("Người ký phía hội"), contract.association_signatory),
-            DetailField(_("Ghi chú"), contract.note),
+            *_document_fields(contract),
         ],
-        actions=[
-            Action(_("Sửa"), reverse("contract-edit", args=[contract.pk])) if can_write_contract(user) else None
-        ],
+        actions=[edit_action("contract-edit", contract.pk, can_write_contract(user))],
     )
 
 
@@ -369,18 +372,15 @@ def unit_create_page(request):
 def unit_edit_page(request, code):
     user = request.user
     unit = access_unit(user, code, for_write=True)
-    return form_page(
-        request,
+    return edit_page(
+        request, unit, link=unit_link, trail=unit_crumbs(unit),
         title=_("Sửa đơn vị hội %(code)s") % {"code": unit.code},
         intro=_("%(organization)s · %(level)s") % {"organization": unit.organization.name,
                                                    "level": unit.get_level_display()},
         form_class=UnitForm,
-        form_kwargs={"actor": user, "editing": unit, "initial": UnitForm.initial_for(unit)},
+        form_kwargs={"editing": unit},
         service=lambda data: unit_update(actor=user, unit=unit, **UnitForm.values(data)),
-        success_url=unit_link,
         success_message=_("Đã lưu đơn vị hội."),
-        breadcrumbs=[*unit_crumbs(unit), Breadcrumb(_("Sửa"))],
-        cancel_url=unit_link(unit),
     )
 
 
@@ -415,16 +415,12 @@ def agreement_create_page(request):
 def agreement_edit_page(request, pk):
     user = request.user
     agreement = access_agreement(user, pk, for_write=True)
-    return form_page(
-        request,
+    return edit_page(
+        request, agreement, link=agreement_link, trail=agreement_crumbs(agreement),
         title=_("Sửa văn bản liên tịch %(number)s") % {"number": agreement.number},
         form_class=AgreementForm,
-        form_kwargs={"actor": user, "initial": AgreementForm.initial_for(agreement)},
         service=lambda data: joint_agreement_update(actor=user, agreement=agreement, **AgreementForm.values(data)),
-        success_url=agreement_link,
         success_message=_("Đã lưu văn bản liên tịch."),
-        breadcrumbs=[*agreement_crumbs(agreement), Breadcrumb(_("Sửa"))],
-        cancel_url=agreement_link(agreement),
     )
 
 
@@ -465,16 +461,12 @@ def contract_create_page(request):
 def contract_edit_page(request, pk):
     user = request.user
     contract = access_contract(user, pk, for_write=True)
-    return form_page(
-        request,
+    return edit_page(
+        request, contract, link=contract_link, trail=contract_crumbs(contract),
         title=_("Sửa hợp đồng ủy thác %(number)s") % {"number": contract.number},
         form_class=ContractForm,
-        form_kwargs={"actor": user, "initial": ContractForm.initial_for(contract)},
         service=lambda data: entrustment_contract_update(actor=user, contract=contract, **ContractForm.values(data)),
-        success_url=contract_link,
         success_message=_("Đã lưu hợp đồng ủy thác."),
-        breadcrumbs=[*contract_crumbs(contract), Breadcrumb(_("Sửa"))],
-        cancel_url=contract_link(contract),
     )
 
 

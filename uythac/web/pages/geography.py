@@ -21,7 +21,7 @@ from uythac.geography.models import LegacyCommune
 from uythac.groups.access import group_queryset_for
 from uythac.groups.models import GroupStatus
 from uythac.network.models import UnitLevel
-from uythac.web.crud import Breadcrumb, Column, list_page, table
+from uythac.web.crud import Breadcrumb, Column, code_and_name, detail_link, list_page, table
 
 
 def province_link(province) -> str:
@@ -50,8 +50,7 @@ def province_list(request):
         title=_("Tỉnh/thành phố"),
         queryset=province_queryset_for(request.user),
         columns=[
-            Column(_("Mã"), "code", link=province_link),
-            Column(_("Tên"), "name", link=province_link),
+            *code_and_name(_("Mã"), province_link),
             Column(_("Loại"), "division_type"),
         ],
     )
@@ -70,12 +69,11 @@ def province_detail(request, code):
         "fields": [(_("Mã tỉnh"), province.code), (_("Loại"), province.division_type),
                    (_("Số xã/phường trong phạm vi"), communes.count())],
         "offices": table(
-            [Column(_("Mã PGD"), "code", link=lambda o: reverse("office-detail", args=[o.code])),
-             Column(_("Tên"), "name", link=lambda o: reverse("office-detail", args=[o.code]))],
+            code_and_name(_("Mã PGD"), detail_link("office-detail")),
             offices,
         ),
         "communes": table(
-            [Column(_("Mã xã"), "code", link=commune_link), Column(_("Tên"), "name", link=commune_link),
+            [*code_and_name(_("Mã xã"), commune_link),
              Column(_("Loại"), "division_type")],
             communes.order_by("name")[:400],
         ),
@@ -91,8 +89,7 @@ def commune_list(request):
         title=_("Xã/phường"),
         queryset=commune_queryset_for(request.user).select_related("province"),
         columns=[
-            Column(_("Mã xã"), "code", link=commune_link),
-            Column(_("Tên"), "name", link=commune_link),
+            *code_and_name(_("Mã xã"), commune_link),
             Column(_("Tỉnh"), "province.name", link=lambda c: province_link(c.province)),
         ],
     )
@@ -120,31 +117,26 @@ def commune_detail(request, code):
             (_("Tổ TK&VV đang hoạt động"), sum(1 for g in groups if g.status == GroupStatus.ACTIVE)),
         ],
         "offices": table(
-            [Column(_("Mã PGD"), "code", link=lambda o: reverse("office-detail", args=[o.code])),
-             Column(_("Tên"), "name", link=lambda o: reverse("office-detail", args=[o.code]))],
+            code_and_name(_("Mã PGD"), detail_link("office-detail")),
             office_queryset_for(user).filter(communes=commune),
         ),
         "points": table(
-            [Column(_("Mã điểm"), "code", link=lambda p: reverse("point-detail", args=[p.code])),
-             Column(_("Tên"), "name", link=lambda p: reverse("point-detail", args=[p.code])),
+            [*code_and_name(_("Mã điểm"), detail_link("point-detail")),
              Column(_("Ngày giao dịch"), "session_day_of_month")],
             point_queryset_for(user).filter(commune=commune),
         ),
         "units": table(
-            [Column(_("Mã"), "code", link=lambda u: reverse("unit-detail", args=[u.code])),
-             Column(_("Đơn vị hội"), "name", link=lambda u: reverse("unit-detail", args=[u.code])),
+            [*code_and_name(_("Mã"), detail_link("unit-detail"), _("Đơn vị hội")),
              Column(_("Tổ chức"), "organization.short_name")],
             unit_queryset_for(user).filter(level=UnitLevel.COMMUNE, commune=commune).select_related("organization"),
         ),
         "villages": table(
-            [Column(_("Mã thôn"), "code", link=lambda v: reverse("village-detail", args=[v.code])),
-             Column(_("Tên"), "name", link=lambda v: reverse("village-detail", args=[v.code])),
+            [*code_and_name(_("Mã thôn"), detail_link("village-detail")),
              Column(_("Loại"), "get_kind_display")],
             village_queryset_for(user).filter(commune=commune),
         ),
         "groups": table(
-            [Column(_("Mã tổ"), "code", link=lambda g: reverse("group-detail", args=[g.code])),
-             Column(_("Tên tổ"), "name", link=lambda g: reverse("group-detail", args=[g.code])),
+            [*code_and_name(_("Mã tổ"), detail_link("group-detail"), _("Tên tổ")),
              Column(_("Hội"), "association_unit.organization.short_name"),
              Column(_("Điểm GD"), "transaction_point.code"),
              Column(_("Số tổ viên"), "members"),

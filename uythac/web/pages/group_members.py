@@ -22,7 +22,6 @@ from uythac.groups.services import (
     membership_exit,
 )
 from uythac.households.access import access_household
-from uythac.web.crud import form_page
 from uythac.web.forms.groups import (
     AgencyContractForm,
     BoardTermForm,
@@ -33,27 +32,20 @@ from uythac.web.forms.groups import (
     MembershipExitForm,
     split_arguments,
 )
-from uythac.web.pages.groups import GROUP_FORM_TEMPLATE, group_link, group_sub_crumbs
-
-
-def _back_to(group):
-    return lambda _result: group_link(group)
+from uythac.web.pages.groups import GROUP_FORM_TEMPLATE, group_form_page
 
 
 @login_required
 def member_admit(request, code):
     user = request.user
     group = access_group(user, code, for_write=True)
-    return form_page(
-        request,
+    return group_form_page(
+        request, group, _("Kết nạp tổ viên"),
         title=_("Kết nạp tổ viên vào tổ %(name)s") % {"name": group},
         form_class=MembershipAdmitForm,
         form_kwargs={"user": user, "group": group},
         service=lambda data: membership_admit(actor=user, group=group, **data),
-        success_url=_back_to(group),
         success_message=_("Đã kết nạp tổ viên."),
-        breadcrumbs=group_sub_crumbs(group, _("Kết nạp tổ viên")),
-        cancel_url=group_link(group),
         submit_label=_("Kết nạp"),
         template=GROUP_FORM_TEMPLATE,
     )
@@ -66,15 +58,12 @@ def member_exit(request, code, customer_code):
     household = access_household(user, customer_code)
     if not GroupMembership.objects.filter(group=group, household=household, left_on__isnull=True).exists():
         raise Http404(_("Không tìm thấy đối tượng."))
-    return form_page(
-        request,
+    return group_form_page(
+        request, group, _("Tổ viên rời tổ"),
         title=_("Cho hộ %(household)s rời tổ %(code)s") % {"household": household, "code": group.code},
         form_class=MembershipExitForm,
         service=lambda data: membership_exit(actor=user, group=group, household=household, **data),
-        success_url=_back_to(group),
         success_message=_("Đã ghi nhận tổ viên rời tổ."),
-        breadcrumbs=group_sub_crumbs(group, _("Tổ viên rời tổ")),
-        cancel_url=group_link(group),
         submit_label=_("Xác nhận rời tổ"),
     )
 
@@ -83,16 +72,13 @@ def member_exit(request, code, customer_code):
 def board_elect(request, code):
     user = request.user
     group = access_group(user, code, for_write=True)
-    return form_page(
-        request,
+    return group_form_page(
+        request, group, _("Bầu ban quản lý"),
         title=_("Bầu ban quản lý tổ %(name)s") % {"name": group},
         form_class=BoardTermForm,
         form_kwargs={"user": user, "group": group},
         service=lambda data: board_term_start(actor=user, group=group, **data),
-        success_url=_back_to(group),
         success_message=_("Đã ghi nhận ban quản lý tổ mới."),
-        breadcrumbs=group_sub_crumbs(group, _("Bầu ban quản lý")),
-        cancel_url=group_link(group),
         intro=_(
             "Tổ trưởng và tổ phó là tổ viên của tổ và không được là vợ/chồng, cha/mẹ, con, anh/chị/em ruột của "
             "nhau. Nhiệm kỳ hiện tại (nếu có) kết thúc vào ngày trước ngày bắt đầu nhiệm kỳ mới."
@@ -104,16 +90,13 @@ def board_elect(request, code):
 def agency_contract_new(request, code):
     user = request.user
     group = access_group(user, code, for_write=True)
-    return form_page(
-        request,
+    return group_form_page(
+        request, group, _("Hợp đồng ủy nhiệm"),
         title=_("Hợp đồng ủy nhiệm của tổ %(name)s") % {"name": group},
         form_class=AgencyContractForm,
         form_kwargs={"user": user, "group": group},
         service=lambda data: agency_contract_create(actor=user, group=group, **data),
-        success_url=_back_to(group),
         success_message=_("Đã ghi nhận hợp đồng ủy nhiệm."),
-        breadcrumbs=group_sub_crumbs(group, _("Hợp đồng ủy nhiệm")),
-        cancel_url=group_link(group),
         intro=_("Hợp đồng giữa phòng giao dịch và tổ trưởng đương nhiệm, ủy nhiệm thu lãi và thu tiền gửi."),
     )
 
@@ -122,15 +105,12 @@ def agency_contract_new(request, code):
 def meeting_new(request, code):
     user = request.user
     group = access_group(user, code, for_meeting=True)
-    return form_page(
-        request,
+    return group_form_page(
+        request, group, _("Sinh hoạt tổ"),
         title=_("Biên bản sinh hoạt tổ %(name)s") % {"name": group},
         form_class=MeetingForm,
         service=lambda data: meeting_record(actor=user, group=group, **data),
-        success_url=_back_to(group),
         success_message=_("Đã lưu biên bản sinh hoạt tổ."),
-        breadcrumbs=group_sub_crumbs(group, _("Sinh hoạt tổ")),
-        cancel_url=group_link(group),
     )
 
 
@@ -138,16 +118,13 @@ def meeting_new(request, code):
 def merge_into(request, code):
     user = request.user
     group = access_group(user, code, for_write=True)
-    return form_page(
-        request,
+    return group_form_page(
+        request, group, _("Sáp nhập tổ"),
         title=_("Sáp nhập tổ khác vào tổ %(name)s") % {"name": group},
         form_class=GroupMergeForm,
         form_kwargs={"user": user, "group": group},
         service=lambda data: group_merge(actor=user, target=group, **data),
-        success_url=_back_to(group),
         success_message=_("Đã sáp nhập tổ."),
-        breadcrumbs=group_sub_crumbs(group, _("Sáp nhập tổ")),
-        cancel_url=group_link(group),
         submit_label=_("Sáp nhập"),
         intro=_(
             "Tổ viên của các tổ được chọn chuyển sang tổ này vào ngày hiệu lực; các tổ đó chuyển sang trạng thái "
@@ -161,16 +138,13 @@ def merge_into(request, code):
 def split(request, code):
     user = request.user
     group = access_group(user, code, for_write=True)
-    return form_page(
-        request,
+    return group_form_page(
+        request, group, _("Tách tổ"),
         title=_("Tách tổ %(name)s") % {"name": group},
         form_class=GroupSplitForm,
         form_kwargs={"user": user, "group": group},
         service=lambda data: group_split(actor=user, source=group, **split_arguments(data)),
-        success_url=_back_to(group),
         success_message=_("Đã tách tổ."),
-        breadcrumbs=group_sub_crumbs(group, _("Tách tổ")),
-        cancel_url=group_link(group),
         submit_label=_("Tách tổ"),
         intro=_(
             "Tạo từ 1 đến 3 tổ mới cùng xã và chọn tổ viên chuyển sang từng tổ. Tổ cũ còn lại phải đủ số tổ viên "

@@ -20,7 +20,7 @@ from uythac.groups.models import GroupConsolidation, GroupStatus
 from uythac.groups.services import group_create, group_dissolve, group_update
 from uythac.households.access import household_queryset_for
 from uythac.households.models import PovertyStatusRecord
-from uythac.web.crud import Breadcrumb, Column, form_page, list_page, table
+from uythac.web.crud import Breadcrumb, Column, code_and_name, form_page, list_page, object_form_page, table
 from uythac.web.forms.groups import GroupCreateForm, GroupDissolveForm, GroupEditForm, GroupFilterForm
 from uythac.web.pages.associations import unit_link
 from uythac.web.pages.geography import commune_crumbs, commune_link
@@ -48,8 +48,9 @@ def group_crumbs(group, *, linked: bool = True) -> list[Breadcrumb]:
     ]
 
 
-def group_sub_crumbs(group, label: str) -> list[Breadcrumb]:
-    return [*group_crumbs(group), Breadcrumb(label)]
+def group_form_page(request, group, step: str, **options):
+    """A form acting on the group (edit, members, board, meetings …): crumbs end with ``step``; back to the group."""
+    return object_form_page(request, back_url=group_link(group), trail=group_crumbs(group), step=step, **options)
 
 
 def commune_picker(request, *, title: str, target_url: str, intro: str, breadcrumbs=()):
@@ -59,8 +60,7 @@ def commune_picker(request, *, title: str, target_url: str, intro: str, breadcru
         title=title,
         queryset=commune_queryset_for(request.user).select_related("province"),
         columns=[
-            Column(_("Mã xã"), "code", link=lambda c: f"{target_url}?commune={c.code}"),
-            Column(_("Xã/phường"), "name", link=lambda c: f"{target_url}?commune={c.code}"),
+            *code_and_name(_("Mã xã"), lambda c: f"{target_url}?commune={c.code}", _("Xã/phường")),
             Column(_("Tỉnh/thành phố"), "province.name"),
         ],
         breadcrumbs=breadcrumbs,
@@ -79,6 +79,42 @@ def chosen_commune(request, default=None):
     if not scope.unlimited and len(scope.commune_ids) == 1:
         return commune_queryset_for(request.user).select_related("province").get()
     return None
+
+
+def commune_create_page(
+    request, *, step: str, list_crumb: Breadcrumb, picker_title: str, picker_intro: str, title: str, create,
+    **options,
+):
+    """Create something that lives in one commune (a group, a household): the commune picker first unless the
+    commune is known (``chosen_commune``), then the form, which gets ``user`` and ``commune``.
+
+    ``title`` may name the commune as ``%(commune)s``; ``create(commune, data)`` calls the service; "Hủy" leads
+    to the commune's page unless ``cancel_url`` says otherwise.
+    """
+    commune = chosen_commune(request)
+    if commune is None:
+        return commune_picker(
+            request, title=picker_title, target_url=request.path, intro=picker_intro,
+            breadcrumbs=[list_crumb, Breadcrumb(step)],
+        )
+    options.setdefault("cancel_url", commune_link(commune))
+    return form_page(
+        request,
+        title=title % {"commune": commune.name},
+        form_kwargs={"user": request.user, "commune": commune},
+        service=lambda data: create(commune, data),
+        breadcrumbs=[*commune_crumbs(commune), Breadcrumb(step)],
+        **options,
+    )
+
+
+def move_commune_choices(user, *, current, chosen) -> dict:
+    """Context of ``web/move_commune.html`` on an edit form: the other communes of the user's scope and, when the
+    form is moving the object, the commune chosen."""
+    return {
+        "move_communes": commune_queryset_for(user).exclude(pk=current.pk).order_by("name")[:500],
+        "move_selected": chosen.code if chosen.pk != current.pk else "",
+    }
 
 
 # --- list ------------------------------------------------------------------------------------------------
@@ -100,8 +136,7 @@ def group_list(request):
         title=_("Tổ tiết kiệm và vay vốn"),
         queryset=groups,
         columns=[
-            Column(_("Mã tổ"), "code", link=group_link),
-            Column(_("Tên tổ"), "name", link=group_link),
+            *code_and_name(_("Mã tổ"), group_link, _("Tên tổ")),
             Column(_("Xã"), "commune.name", link=lambda g: commune_link(g.commune)),
             Column(_("Hội"), "association_unit.organization.short_name"),
             Column(_("Số tổ viên"), "members"),
@@ -264,26 +299,17 @@ def group_detail(request, code):
 def group_create_page(request):
     user = request.user
     deny_unless(can_write_groups(user))
-    commune = chosen_commune(request)
-    list_crumb = Breadcrumb(_("Tổ TK&VV"), reverse("group-list"))
-    if commune is None:
-        return commune_picker(
-            request,
-            title=_("Thành lập tổ mới: chọn xã"),
-            target_url=reverse("group-create"),
-            intro=_("Tổ TK&VV được thành lập trong một xã: chọn xã trước."),
-            breadcrumbs=[list_crumb, Breadcrumb(_("Thành lập tổ mới"))],
-        )
-    return form_page(
+    return commune_create_page(
         request,
-        title=_("Thành lập tổ mới tại %(commune)s") % {"commune": commune.name},
+        step=_("Thành lập tổ mới"),
+        list_crumb=Breadcrumb(_("Tổ TK&VV"), reverse("group-list")),
+        picker_title=_("Thành lập tổ mới: chọn xã"),
+        picker_intro=_("Tổ TK&VV được thành lập trong một xã: chọn xã trước."),
+        title=_("Thành lập tổ mới tại %(commune)s"),
         form_class=GroupCreateForm,
-        form_kwargs={"user": user, "commune": commune},
-        service=lambda data: group_create(actor=user, commune=commune, **data),
+        create=lambda commune, data: group_create(actor=user, commune=commune, **data),
         success_url=group_link,
         success_message=_("Đã thành lập tổ."),
-        breadcrumbs=[*commune_crumbs(commune), Breadcrumb(_("Thành lập tổ mới"))],
-        cancel_url=commune_link(commune),
         submit_label=_("Thành lập tổ"),
         intro=_("Quyết định thành lập và quy ước hoạt động của tổ do UBND xã phê duyệt."),
         template=GROUP_FORM_TEMPLATE,
@@ -312,16 +338,13 @@ def group_edit(request, code):
     group = access_group(user, code, for_write=True)
     commune = chosen_commune(request, default=group.commune)
     moving = commune.pk != group.commune_id
-    return form_page(
-        request,
+    return group_form_page(
+        request, group, _("Sửa thông tin"),
         title=_("Sửa thông tin tổ %(code)s") % {"code": group.code},
         form_class=GroupEditForm,
         form_kwargs={"user": user, "commune": commune, "initial": _edit_initial(group, commune)},
         service=lambda data: group_update(actor=user, group=group, **data),
-        success_url=group_link,
         success_message=_("Đã lưu thông tin tổ."),
-        breadcrumbs=group_sub_crumbs(group, _("Sửa thông tin")),
-        cancel_url=group_link(group),
         intro=(
             _("Chuyển tổ sang %(commune)s: chọn thôn, hội cấp xã và điểm giao dịch của xã mới.")
             % {"commune": commune.name}
@@ -329,10 +352,7 @@ def group_edit(request, code):
             else None
         ),
         template=GROUP_FORM_TEMPLATE,
-        extra={
-            "move_communes": commune_queryset_for(user).exclude(pk=group.commune_id).order_by("name")[:500],
-            "move_selected": commune.code if moving else "",
-        },
+        extra=move_commune_choices(user, current=group.commune, chosen=commune),
     )
 
 
@@ -340,15 +360,12 @@ def group_edit(request, code):
 def group_dissolve_page(request, code):
     user = request.user
     group = access_group(user, code, for_write=True)
-    return form_page(
-        request,
+    return group_form_page(
+        request, group, _("Giải thể tổ"),
         title=_("Giải thể tổ %(name)s") % {"name": group},
         form_class=GroupDissolveForm,
         service=lambda data: group_dissolve(actor=user, group=group, **data),
-        success_url=group_link,
         success_message=_("Đã giải thể tổ."),
-        breadcrumbs=group_sub_crumbs(group, _("Giải thể tổ")),
-        cancel_url=group_link(group),
         submit_label=_("Giải thể tổ"),
         intro=_("Tất cả tổ viên rời tổ và ban quản lý kết thúc nhiệm kỳ vào ngày giải thể. Không thể hoàn tác."),
     )

@@ -10,7 +10,7 @@ from uythac.accounts.scope import scope_for
 from uythac.groups.access import group_queryset_for
 from uythac.groups.models import GroupStatus
 from uythac.households.access import household_queryset_for
-from uythac.web.crud import Column, table
+from uythac.web.crud import Column, code_and_name, detail_link, table
 
 
 def scope_label(user) -> str:
@@ -34,16 +34,12 @@ def home(request):
     if scope.is_bank:
         cards.append((_("Phòng giao dịch"), office_queryset_for(user).count(), reverse("office-list")))
     provinces = table(
-        [
-            Column(_("Mã"), "code", link=lambda p: reverse("province-detail", args=[p.code])),
-            Column(_("Tỉnh/thành phố"), "name", link=lambda p: reverse("province-detail", args=[p.code])),
-        ],
+        code_and_name(_("Mã"), detail_link("province-detail"), _("Tỉnh/thành phố")),
         province_queryset_for(user)[:40],
     )
     units = table(
         [
-            Column(_("Mã"), "code", link=lambda u: reverse("unit-detail", args=[u.code])),
-            Column(_("Đơn vị hội"), "name", link=lambda u: reverse("unit-detail", args=[u.code])),
+            *code_and_name(_("Mã"), detail_link("unit-detail"), _("Đơn vị hội")),
             Column(_("Cấp"), "get_level_display"),
         ],
         unit_queryset_for(user).select_related("organization").order_by("level", "code")[:12]

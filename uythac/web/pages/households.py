@@ -11,7 +11,6 @@ from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from uythac.accounts.access import commune_queryset_for
 from uythac.core.access import deny_unless
 from uythac.groups.access import group_queryset_for
 from uythac.groups.models import GroupMembership
@@ -26,7 +25,7 @@ from uythac.households.services import (
     poverty_status_record,
 )
 from uythac.households.validation import legacy_id_warning
-from uythac.web.crud import Breadcrumb, Column, form_page, list_page, table
+from uythac.web.crud import Breadcrumb, Column, list_page, object_form_page, table
 from uythac.web.forms.households import (
     HouseholdCreateForm,
     HouseholdForm,
@@ -36,7 +35,13 @@ from uythac.web.forms.households import (
     PovertyStatusForm,
 )
 from uythac.web.pages.geography import commune_crumbs, commune_link
-from uythac.web.pages.groups import chosen_commune, commune_picker, group_crumbs, group_link
+from uythac.web.pages.groups import (
+    chosen_commune,
+    commune_create_page,
+    group_crumbs,
+    group_link,
+    move_commune_choices,
+)
 from uythac.web.pages.villages import village_link
 
 HOUSEHOLD_FORM_TEMPLATE = "web/household_form.html"
@@ -67,8 +72,12 @@ def household_crumbs(user, household, *, linked: bool = True) -> list[Breadcrumb
     return [*base, Breadcrumb(household.name, household_link(household) if linked else None)]
 
 
-def household_sub_crumbs(user, household, label: str) -> list[Breadcrumb]:
-    return [*household_crumbs(user, household), Breadcrumb(label)]
+def household_form_page(request, household, step: str, **options):
+    """A form acting on the household (edit, poverty status, kinship …): crumbs end with ``step``; back to it."""
+    return object_form_page(
+        request, back_url=household_link(household), trail=household_crumbs(request.user, household), step=step,
+        **options,
+    )
 
 
 @login_required
@@ -196,25 +205,17 @@ def household_detail(request, code):
 def household_create_page(request):
     user = request.user
     deny_unless(can_write_households(user))
-    commune = chosen_commune(request)
-    list_crumb = Breadcrumb(_("Hộ vay"), reverse("household-list"))
-    if commune is None:
-        return commune_picker(
-            request,
-            title=_("Thêm hộ: chọn xã"),
-            target_url=reverse("household-create"),
-            intro=_("Chọn xã nơi hộ cư trú."),
-            breadcrumbs=[list_crumb, Breadcrumb(_("Thêm hộ"))],
-        )
-    return form_page(
+    return commune_create_page(
         request,
-        title=_("Thêm hộ tại %(commune)s") % {"commune": commune.name},
+        step=_("Thêm hộ"),
+        list_crumb=Breadcrumb(_("Hộ vay"), reverse("household-list")),
+        picker_title=_("Thêm hộ: chọn xã"),
+        picker_intro=_("Chọn xã nơi hộ cư trú."),
+        title=_("Thêm hộ tại %(commune)s"),
         form_class=HouseholdCreateForm,
-        form_kwargs={"user": user, "commune": commune},
-        service=lambda data: household_create(actor=user, commune=commune, **data),
+        create=lambda commune, data: household_create(actor=user, commune=commune, **data),
         success_url=household_link,
         success_message=_("Đã thêm hộ."),
-        breadcrumbs=[*commune_crumbs(commune), Breadcrumb(_("Thêm hộ"))],
         cancel_url=reverse("household-list"),
     )
 
@@ -227,26 +228,20 @@ def household_edit(request, code):
     initial = {field: getattr(household, field) for field in EDITABLE_FIELDS}
     if commune.pk != household.commune_id:
         initial["village"] = None
-    return form_page(
-        request,
+    return household_form_page(
+        request, household, _("Sửa thông tin"),
         title=_("Sửa thông tin hộ %(household)s") % {"household": household},
         form_class=HouseholdForm,
         form_kwargs={"user": user, "commune": commune, "initial": initial},
         service=lambda data: household_update(actor=user, household=household, commune=commune, **data),
-        success_url=household_link,
         success_message=_("Đã lưu thông tin hộ."),
-        breadcrumbs=household_sub_crumbs(user, household, _("Sửa thông tin")),
-        cancel_url=household_link(household),
         intro=(
             _("Hộ chuyển đến %(commune)s: chọn thôn của xã mới.") % {"commune": commune.name}
             if commune.pk != household.commune_id
             else None
         ),
         template=HOUSEHOLD_FORM_TEMPLATE,
-        extra={
-            "move_communes": commune_queryset_for(user).exclude(pk=household.commune_id).order_by("name")[:500],
-            "move_selected": commune.code if commune.pk != household.commune_id else "",
-        },
+        extra=move_commune_choices(user, current=household.commune, chosen=commune),
     )
 
 
@@ -256,15 +251,12 @@ def household_edit(request, code):
 def poverty_new(request, code):
     user = request.user
     household = access_household(user, code, for_write=True)
-    return form_page(
-        request,
+    return household_form_page(
+        request, household, _("Diện hộ"),
         title=_("Ghi nhận diện hộ: %(household)s") % {"household": household},
         form_class=PovertyStatusForm,
         service=lambda data: poverty_status_record(actor=user, household=household, **data),
-        success_url=household_link(household),
         success_message=_("Đã ghi nhận diện hộ."),
-        breadcrumbs=household_sub_crumbs(user, household, _("Diện hộ")),
-        cancel_url=household_link(household),
         intro=_("Theo danh sách hộ nghèo, cận nghèo… hằng năm do Chủ tịch UBND xã phê duyệt; mỗi năm một lần."),
     )
 
@@ -273,15 +265,12 @@ def poverty_new(request, code):
 def kinship_new(request, code):
     user = request.user
     household = access_household(user, code, for_write=True)
-    return form_page(
-        request,
+    return household_form_page(
+        request, household, _("Quan hệ thân nhân"),
         title=_("Khai quan hệ thân nhân: %(household)s") % {"household": household},
         form_class=KinshipForm,
         service=lambda data: kinship_declare(actor=user, person=household, **data),
-        success_url=household_link(household),
         success_message=_("Đã ghi nhận quan hệ thân nhân."),
-        breadcrumbs=household_sub_crumbs(user, household, _("Quan hệ thân nhân")),
-        cancel_url=household_link(household),
         intro=_("Dùng để kiểm tra quy định tổ trưởng và tổ phó không là vợ/chồng, cha/mẹ, con, anh/chị/em ruột."),
     )
 
@@ -290,28 +279,22 @@ def kinship_new(request, code):
 def moved_away(request, code):
     user = request.user
     household = access_household(user, code, for_write=True)
-    crumbs = household_sub_crumbs(user, household, _("Đi khỏi địa phương"))
+    step = _("Đi khỏi địa phương")
     if household.moved_away_on is None:
-        return form_page(
-            request,
+        return household_form_page(
+            request, household, step,
             title=_("Đánh dấu hộ đi khỏi địa phương: %(household)s") % {"household": household},
             form_class=MovedAwayMarkForm,
             service=lambda data: household_mark_moved_away(actor=user, household=household, **data),
-            success_url=household_link(household),
             success_message=_("Đã ghi nhận hộ đi khỏi địa phương."),
-            breadcrumbs=crumbs,
-            cancel_url=household_link(household),
             submit_label=_("Đánh dấu"),
         )
-    return form_page(
-        request,
+    return household_form_page(
+        request, household, step,
         title=_("Bỏ đánh dấu đi khỏi địa phương: %(household)s") % {"household": household},
         form_class=MovedAwayClearForm,
         service=lambda data: household_clear_moved_away(actor=user, household=household, **data),
-        success_url=household_link(household),
         success_message=_("Đã bỏ đánh dấu hộ đi khỏi địa phương."),
-        breadcrumbs=crumbs,
-        cancel_url=household_link(household),
         submit_label=_("Bỏ đánh dấu"),
         intro=_("Hộ được ghi nhận đi khỏi địa phương từ ngày %(on)s.")
         % {"on": household.moved_away_on.strftime("%d/%m/%Y")},

@@ -40,8 +40,8 @@ from uythac.network.services import (
     point_create,
     point_update,
 )
-from uythac.web.crud import Breadcrumb, Column, form_page, list_page
-from uythac.web.detail import Action, DetailField, Section, detail_page, link_if
+from uythac.web.crud import Breadcrumb, Column, code_and_name, detail_link, edit_page, form_page, list_page
+from uythac.web.detail import Action, DetailField, Section, detail_page, edit_action, link_if
 from uythac.web.forms.network import BranchForm, OfficeForm, PointForm
 from uythac.web.pages.geography import commune_crumbs, commune_link, province_crumbs, province_link
 
@@ -100,12 +100,8 @@ def contract_columns(with_office: bool = True, with_unit: bool = True) -> list[C
 
 
 def group_columns() -> list[Column]:
-    def group_link(group):
-        return reverse("group-detail", args=[group.code])
-
     return [
-        Column(_("Mã tổ"), "code", link=group_link),
-        Column(_("Tên tổ"), "name", link=group_link),
+        *code_and_name(_("Mã tổ"), detail_link("group-detail"), _("Tên tổ")),
         Column(_("Xã"), "commune.name", link=lambda g: commune_link(g.commune)),
         Column(_("Hội"), "association_unit.organization.short_name"),
         Column(_("Trạng thái"), "get_status_display"),
@@ -121,8 +117,7 @@ def branch_list(request):
         title=_("Chi nhánh"),
         queryset=branch_queryset_for(request.user).select_related("province"),
         columns=[
-            Column(_("Mã chi nhánh"), "code", link=branch_link),
-            Column(_("Tên"), "name", link=branch_link),
+            *code_and_name(_("Mã chi nhánh"), branch_link),
             Column(_("Cấp"), "get_level_display"),
             Column(_("Tỉnh"), "province.name", link=lambda b: province_link(b.province) if b.province else None),
         ],
@@ -155,14 +150,13 @@ def branch_detail(request, code):
             DetailField(_("Số phòng giao dịch"), len(offices)),
         ],
         actions=[
-            Action(_("Sửa"), reverse("branch-edit", args=[branch.code])) if user.role == Role.ADMIN else None,
+            edit_action("branch-edit", branch.code, user.role == Role.ADMIN),
             Action(_("Thêm phòng giao dịch"), reverse("office-create") + f"?branch={branch.code}", secondary=True)
             if can_write_office(user) else None,
         ],
         sections=[
             Section(_("Phòng giao dịch"), [
-                Column(_("Mã PGD"), "code", link=office_link),
-                Column(_("Tên"), "name", link=office_link),
+                *code_and_name(_("Mã PGD"), office_link),
                 Column(_("Số xã phục vụ"), "served"),
                 Column(_("Đang hoạt động"), "is_active"),
             ], offices),
@@ -185,8 +179,7 @@ def office_list(request):
         title=_("Phòng giao dịch"),
         queryset=office_queryset_for(request.user).select_related("branch", "branch__province"),
         columns=[
-            Column(_("Mã PGD"), "code", link=office_link),
-            Column(_("Tên"), "name", link=office_link),
+            *code_and_name(_("Mã PGD"), office_link),
             Column(_("Chi nhánh"), "branch.name"),
             Column(_("Tỉnh"), "branch.province.name"),
             Column(_("Đang hoạt động"), "is_active"),
@@ -217,7 +210,7 @@ def office_detail(request, code):
             DetailField(_("Số xã phục vụ"), office.communes.count()),
         ],
         actions=[
-            Action(_("Sửa"), reverse("office-edit", args=[office.code])) if can_write_office(user) else None,
+            edit_action("office-edit", office.code, can_write_office(user)),
             Action(_("Thêm điểm giao dịch"), reverse("point-create") + f"?office={office.code}", secondary=True)
             if can_write_points(user) else None,
             Action(_("Thêm hợp đồng ủy thác"), reverse("contract-create") + f"?office={office.code}", secondary=True)
@@ -225,13 +218,11 @@ def office_detail(request, code):
         ],
         sections=[
             Section(_("Xã/phường phục vụ"), [
-                Column(_("Mã xã"), "code", link=commune_link),
-                Column(_("Tên"), "name", link=commune_link),
+                *code_and_name(_("Mã xã"), commune_link),
                 Column(_("Loại"), "division_type"),
             ], communes),
             Section(_("Điểm giao dịch"), [
-                Column(_("Mã điểm"), "code", link=point_link),
-                Column(_("Tên"), "name", link=point_link),
+                *code_and_name(_("Mã điểm"), point_link),
                 Column(_("Xã"), "commune.name", link=lambda p: commune_link(p.commune)),
                 Column(_("Ngày giao dịch"), lambda p: session_day_label(p.session_day_of_month)),
             ], points),
@@ -249,8 +240,7 @@ def point_list(request):
         title=_("Điểm giao dịch xã"),
         queryset=point_queryset_for(request.user).select_related("commune", "office"),
         columns=[
-            Column(_("Mã điểm"), "code", link=point_link),
-            Column(_("Tên"), "name", link=point_link),
+            *code_and_name(_("Mã điểm"), point_link),
             Column(_("Xã"), "commune.name", link=lambda p: commune_link(p.commune)),
             Column(_("PGD"), "office.name"),
             Column(_("Ngày giao dịch"), lambda p: session_day_label(p.session_day_of_month)),
@@ -284,7 +274,7 @@ def point_detail(request, code):
             DetailField(_("Xã cũ (trước 01/07/2025)"), point.legacy_commune.name if point.legacy_commune else None),
             DetailField(_("Đang hoạt động"), point.is_active),
         ],
-        actions=[Action(_("Sửa"), reverse("point-edit", args=[point.code])) if can_write_points(user) else None],
+        actions=[edit_action("point-edit", point.code, can_write_points(user))],
         sections=[Section(_("Tổ TK&VV giao dịch tại điểm"), group_columns(), groups)],
     )
 
@@ -317,16 +307,13 @@ def branch_create_page(request):
 @login_required
 def branch_edit_page(request, code):
     branch = access_branch(request.user, code, for_write=True)
-    return form_page(
-        request,
+    return edit_page(
+        request, branch, link=branch_link, trail=branch_crumbs(branch),
         title=_("Sửa chi nhánh %(code)s") % {"code": branch.code},
         form_class=BranchForm,
-        form_kwargs={"actor": request.user, "editing": branch, "initial": BranchForm.initial_for(branch)},
+        form_kwargs={"editing": branch},
         service=lambda data: branch_update(actor=request.user, branch=branch, **BranchForm.values(data)),
-        success_url=branch_link,
         success_message=_("Đã lưu chi nhánh."),
-        breadcrumbs=[*branch_crumbs(branch), Breadcrumb(_("Sửa"))],
-        cancel_url=branch_link(branch),
     )
 
 
@@ -359,18 +346,14 @@ def office_create_page(request):
 def office_edit_page(request, code):
     user = request.user
     office = access_office(user, code, for_write=True)
-    return form_page(
-        request,
+    return edit_page(
+        request, office, link=office_link, trail=office_crumbs(office),
         title=_("Sửa phòng giao dịch %(code)s") % {"code": office.code},
         intro=_("Chi nhánh: %(branch)s") % {"branch": office.branch.name},
         form_class=OfficeForm,
-        form_kwargs={"actor": user, "branch": office.branch, "editing": office,
-                     "initial": OfficeForm.initial_for(office)},
+        form_kwargs={"branch": office.branch, "editing": office},
         service=lambda data: office_update(actor=user, office=office, **OfficeForm.values(data)),
-        success_url=office_link,
         success_message=_("Đã lưu phòng giao dịch."),
-        breadcrumbs=[*office_crumbs(office), Breadcrumb(_("Sửa"))],
-        cancel_url=office_link(office),
     )
 
 
@@ -399,16 +382,13 @@ def point_create_page(request):
 def point_edit_page(request, code):
     user = request.user
     point = access_point(user, code, for_write=True)
-    return form_page(
-        request,
+    return edit_page(
+        request, point, link=point_link, trail=point_crumbs(point),
         title=_("Sửa điểm giao dịch %(code)s") % {"code": point.code},
         form_class=PointForm,
-        form_kwargs={"actor": user, "editing": point, "initial": PointForm.initial_for(point)},
+        form_kwargs={"editing": point},
         service=lambda data: point_update(actor=user, point=point, **PointForm.values(data)),
-        success_url=point_link,
         success_message=_("Đã lưu điểm giao dịch."),
-        breadcrumbs=[*point_crumbs(point), Breadcrumb(_("Sửa"))],
-        cancel_url=point_link(point),
     )
 
 

@@ -8,8 +8,8 @@ from django.utils.translation import gettext as _
 from uythac.accounts.models import Role, User
 from uythac.accounts.services import user_create, user_update
 from uythac.core.access import fetch_or_404
-from uythac.web.crud import Breadcrumb, Column, form_page, list_page
-from uythac.web.detail import Action, DetailField, Section, detail_page
+from uythac.web.crud import Breadcrumb, Column, code_and_name, edit_page, form_page, list_page
+from uythac.web.detail import DetailField, Section, detail_page, edit_action
 from uythac.web.forms.users import UserCreateForm, UserEditForm
 from uythac.web.pages.geography import commune_link, province_link
 
@@ -98,11 +98,10 @@ def user_detail(request, username):
             DetailField(_("Lần đăng nhập cuối"), target.last_login),
             DetailField(_("Ngày tạo"), target.date_joined),
         ],
-        actions=[Action(_("Sửa"), reverse("user-edit", args=[target.username]))],
+        actions=[edit_action("user-edit", target.username, True)],
         sections=[
             Section(_("Các xã phụ trách"), [
-                Column(_("Mã xã"), "code", link=commune_link),
-                Column(_("Tên"), "name", link=commune_link),
+                *code_and_name(_("Mã xã"), commune_link),
                 Column(_("Tỉnh"), "province.name"),
             ], communes),
         ] if target.role == Role.CREDIT_OFFICER else [],
@@ -129,16 +128,12 @@ def user_create_page(request):
 @login_required
 def user_edit_page(request, username):
     target = _access_user(request, username)
-    return form_page(
-        request,
+    return edit_page(
+        request, target, link=user_link, trail=[_users_crumb(), Breadcrumb(target.username, user_link(target))],
         title=_("Sửa người dùng %(username)s") % {"username": target.username},
         form_class=UserEditForm,
-        form_kwargs={"actor": request.user, "initial": UserEditForm.initial_for(target)},
         service=lambda data: user_update(actor=request.user, user=target, **UserEditForm.service_values(data)),
-        success_url=user_link,
         success_message=_("Đã lưu thay đổi của người dùng."),
-        breadcrumbs=[_users_crumb(), Breadcrumb(target.username, user_link(target)), Breadcrumb(_("Sửa"))],
-        cancel_url=user_link(target),
         intro=_("Các trường phạm vi không dùng cho vai trò đã chọn sẽ được xóa."),
     )
 

@@ -18,8 +18,8 @@ from uythac.core.access import deny_unless
 from uythac.geography.services import village_create, village_update
 from uythac.groups.access import group_queryset_for
 from uythac.households.access import household_queryset_for
-from uythac.web.crud import Breadcrumb, Column, form_page, list_page
-from uythac.web.detail import Action, DetailField, Section, detail_page
+from uythac.web.crud import Breadcrumb, Column, code_and_name, edit_page, form_page, list_page
+from uythac.web.detail import Action, DetailField, Section, detail_page, edit_action
 from uythac.web.forms.network import VillageForm
 from uythac.web.pages.geography import commune_crumbs, commune_link
 from uythac.web.pages.network import group_columns
@@ -48,8 +48,7 @@ def village_list(request):
         title=_("Thôn/ấp/bản/tổ dân phố"),
         queryset=village_queryset_for(request.user).select_related("commune"),
         columns=[
-            Column(_("Mã thôn"), "code", link=village_link),
-            Column(_("Tên"), "name", link=village_link),
+            *code_and_name(_("Mã thôn"), village_link),
             Column(_("Loại"), "get_kind_display"),
             Column(_("Xã"), "commune.name", link=lambda v: commune_link(v.commune)),
             Column(_("Đang hoạt động"), "is_active"),
@@ -87,7 +86,7 @@ def village_detail(request, code):
             DetailField(_("Số hộ"), household_count),
         ],
         actions=[
-            Action(_("Sửa"), reverse("village-edit", args=[village.code])) if can_write_villages(user) else None,
+            edit_action("village-edit", village.code, can_write_villages(user)),
             Action(_("Thêm thôn"), village_create_url(village.commune), secondary=True)
             if can_write_villages(user) else None,
         ],
@@ -134,16 +133,13 @@ def village_create_page(request):
 def village_edit_page(request, code):
     user = request.user
     village = access_village(user, code, for_write=True)
-    return form_page(
-        request,
+    return edit_page(
+        request, village, link=village_link, trail=village_crumbs(village),
         title=_("Sửa thôn %(code)s") % {"code": village.code},
         form_class=VillageForm,
-        form_kwargs={"actor": user, "editing": village, "initial": VillageForm.initial_for(village)},
+        form_kwargs={"editing": village},
         service=lambda data: village_update(actor=user, village=village, **VillageForm.values(data)),
-        success_url=village_link,
         success_message=_("Đã lưu thôn."),
-        breadcrumbs=[*village_crumbs(village), Breadcrumb(_("Sửa"))],
-        cancel_url=village_link(village),
     )
 
 
