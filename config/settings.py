@@ -40,6 +40,9 @@ INSTALLED_APPS = [
     "uythac.accounts",
     "uythac.households",
     "uythac.groups",
+    "uythac.ledger",
+    "uythac.programs",
+    "uythac.loans",
     "uythac.web",
     "uythac.cli",
 ]

@@ -80,6 +80,8 @@ REFERENCE_DATA_MIGRATIONS = [
     "uythac.core.migrations.0002_rule_values",
     "uythac.geography.migrations.0002_load_divisions",
     "uythac.network.migrations.0002_reference_data",
+    "uythac.programs.migrations.0002_reference_data",
+    "uythac.ledger.migrations.0002_chart_of_accounts",
 ]
 
 

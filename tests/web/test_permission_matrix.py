@@ -43,7 +43,7 @@ AUDIT_TARGETS = [
     ("village", lambda w: w.village_c.code),
     ("entrustmentcontract", lambda w: str(w.other_contract.pk)),
 ]
-PUBLIC_PREFIXES = {"organizations", "accounts", "i18n", "static", "audit"}
+PUBLIC_PREFIXES = {"organizations", "accounts", "i18n", "static", "audit", "programs"}
 
 
 def routes(patterns=None, prefix=""):

@@ -10,6 +10,7 @@ from uythac.web.pages import (
     home,
     households,
     network,
+    programs,
     users,
     villages,
 )
@@ -27,4 +28,5 @@ urlpatterns = [
     *group_members.urlpatterns,
     *households.urlpatterns,
     *users.urlpatterns,
+    *programs.urlpatterns,
 ]
