@@ -42,7 +42,9 @@ INSTALLED_APPS = [
     "uythac.groups",
     "uythac.ledger",
     "uythac.programs",
+    "uythac.savings",
     "uythac.loans",
+    "uythac.transaction_sessions",
     "uythac.web",
     "uythac.cli",
 ]

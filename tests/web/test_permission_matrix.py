@@ -11,6 +11,7 @@ import pytest
 from django.urls import URLPattern, URLResolver, get_resolver
 
 from tests.pages import stable_body
+from tests.support_lending import out_of_scope_savings, out_of_scope_session
 
 PARAMETER = re.compile(r"<(?:(?P<converter>[^>:]+):)?(?P<name>[^>]+)>")
 
@@ -28,6 +29,8 @@ OUT_OF_SCOPE = {
     "groups": lambda w: w.group_c.code,
     "households": lambda w: w.household_c.customer_code,
     "users": lambda w: w.admin.username,
+    "sessions": lambda w: str(out_of_scope_session(w).pk),
+    "savings": lambda w: out_of_scope_savings(w).account_number,
 }
 # Parameters past the first one (e.g. a member of the group) are also taken outside the scope.
 SECOND_PARAMETER = {

@@ -11,6 +11,8 @@ from uythac.web.pages import (
     households,
     network,
     programs,
+    savings,
+    sessions,
     users,
     villages,
 )
@@ -29,4 +31,6 @@ urlpatterns = [
     *households.urlpatterns,
     *users.urlpatterns,
     *programs.urlpatterns,
+    *savings.urlpatterns,
+    *sessions.urlpatterns,
 ]

@@ -20,6 +20,7 @@ from uythac.groups.models import GroupConsolidation, GroupStatus
 from uythac.groups.services import group_create, group_dissolve, group_update
 from uythac.households.access import household_queryset_for
 from uythac.households.models import PovertyStatusRecord
+from uythac.transaction_sessions.access import can_submit_batches
 from uythac.web.crud import Breadcrumb, Column, code_and_name, form_page, list_page, object_form_page, table
 from uythac.web.forms.groups import GroupCreateForm, GroupDissolveForm, GroupEditForm, GroupFilterForm
 from uythac.web.pages.associations import unit_link
@@ -288,6 +289,7 @@ def group_detail(request, code):
         "consolidations": _consolidations(group, visible_groups),
         "can_write": writable,
         "can_record_meeting": can_record_meetings(user) and active,
+        "can_collect": can_submit_batches(user) and active,
         "audit_url": reverse("audit", args=["savingsgroup", group.code]),
     }
     return render(request, "web/group_detail.html", context)
