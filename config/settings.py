@@ -45,6 +45,7 @@ INSTALLED_APPS = [
     "uythac.savings",
     "uythac.loans",
     "uythac.transaction_sessions",
+    "uythac.closing",
     "uythac.web",
     "uythac.cli",
 ]

@@ -2,10 +2,15 @@
 
 ``uythac migrate``, ``uythac runserver`` … work as with ``manage.py``; uythac's commands
 (``demo``, ``generate``, ``createuser``, ``load-geography``) live in ``uythac/cli/management/commands``.
+Django names a command after its file, and a file name cannot hold a hyphen usable as a module: the hyphenated
+names users type are translated here (``close-month`` → ``close_month``).
 """
 
 import os
 import sys
+
+# Hyphenated command names → the module name of the command.
+COMMAND_ALIASES = {"close-month": "close_month"}
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -18,6 +23,8 @@ def main(argv: list[str] | None = None) -> None:
 
     args = list(sys.argv if argv is None else ["uythac", *argv])
     args[0] = "uythac"
+    if len(args) > 1:
+        args[1] = COMMAND_ALIASES.get(args[1], args[1])
     execute_from_command_line(args)
 
 

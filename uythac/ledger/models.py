@@ -21,6 +21,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class AppendOnlyError(RuntimeError):
@@ -37,8 +38,9 @@ class AccountKind(models.TextChoices):
 
 
 class Side(models.TextChoices):
-    DEBIT = "D", _("Nợ")
-    CREDIT = "C", _("Có")
+    # Context: "Có" alone is also the generic "Yes" (web/templatetags/uythac_format.py).
+    DEBIT = "D", pgettext_lazy("ledger side", "Nợ")
+    CREDIT = "C", pgettext_lazy("ledger side", "Có")
 
 
 class EntryKind(models.TextChoices):

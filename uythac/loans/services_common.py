@@ -9,7 +9,7 @@ from collections.abc import Sequence
 
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 
 from uythac.core.audit import audit_event_record, snapshot
 from uythac.core.exceptions import DomainError
@@ -38,25 +38,28 @@ BUCKET_FIELD = {
 }
 
 SCHEDULE_MESSAGES = {
-    "principal_not_positive": (_lazy("Số tiền giải ngân phải lớn hơn 0."), "amount"),
-    "term_not_positive": (_lazy("Thời hạn vay phải lớn hơn 0 tháng."), "term_months"),
-    "grace_not_before_term": (_lazy("Thời gian ân hạn phải ngắn hơn thời hạn vay."), "term_months"),
-    "frequency_not_positive": (_lazy("Kỳ hạn trả gốc phải lớn hơn 0 tháng."), "installment_frequency_months"),
+    "principal_not_positive": (gettext_lazy("Số tiền giải ngân phải lớn hơn 0."), "amount"),
+    "term_not_positive": (gettext_lazy("Thời hạn vay phải lớn hơn 0 tháng."), "term_months"),
+    "grace_not_before_term": (gettext_lazy("Thời gian ân hạn phải ngắn hơn thời hạn vay."), "term_months"),
+    "frequency_not_positive": (gettext_lazy("Kỳ hạn trả gốc phải lớn hơn 0 tháng."), "installment_frequency_months"),
     "installment_below_rounding_unit": (
-        _lazy("Số tiền vay quá nhỏ để chia thành các kỳ trả nợ theo đơn vị làm tròn."), "installment_frequency_months"
+        gettext_lazy("Số tiền vay quá nhỏ để chia thành các kỳ trả nợ theo đơn vị làm tròn."),
+        "installment_frequency_months",
     ),
-    "installment_not_found": (_lazy("Món vay không có kỳ trả nợ này."), "number"),
-    "adjustment_too_late": (_lazy("Đã quá ngày đến hạn của kỳ trả nợ: không điều chỉnh được."), "requested_on"),
-    "adjustment_not_later": (_lazy("Ngày đến hạn mới phải sau ngày đến hạn hiện tại của kỳ."), "new_due_on"),
+    "installment_not_found": (gettext_lazy("Món vay không có kỳ trả nợ này."), "number"),
+    "adjustment_too_late": (gettext_lazy("Đã quá ngày đến hạn của kỳ trả nợ: không điều chỉnh được."), "requested_on"),
+    "adjustment_not_later": (gettext_lazy("Ngày đến hạn mới phải sau ngày đến hạn hiện tại của kỳ."), "new_due_on"),
     "adjustment_after_next_installment": (
-        _lazy("Ngày đến hạn mới không được sau ngày đến hạn của kỳ trả nợ kế tiếp."), "new_due_on"
+        gettext_lazy("Ngày đến hạn mới không được sau ngày đến hạn của kỳ trả nợ kế tiếp."), "new_due_on"
     ),
     "adjustment_after_maturity": (
-        _lazy("Ngày đến hạn mới không được sau hạn trả nợ cuối cùng (điều chỉnh kỳ hạn không thay đổi hạn cuối)."),
+        gettext_lazy(
+            "Ngày đến hạn mới không được sau hạn trả nợ cuối cùng (điều chỉnh kỳ hạn không thay đổi hạn cuối)."
+        ),
         "new_due_on",
     ),
-    "extension_exceeds_limit": (_lazy("Số tháng gia hạn vượt quá mức gia hạn tối đa cho phép."), "months"),
-    "extension_months_not_positive": (_lazy("Số tháng gia hạn phải lớn hơn 0."), "months"),
+    "extension_exceeds_limit": (gettext_lazy("Số tháng gia hạn vượt quá mức gia hạn tối đa cho phép."), "months"),
+    "extension_months_not_positive": (gettext_lazy("Số tháng gia hạn phải lớn hơn 0."), "months"),
 }
 
 
