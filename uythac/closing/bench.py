@@ -26,6 +26,7 @@ import time
 import tracemalloc
 
 from django.db import connection, transaction
+from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
 from uythac.closing import bench_data, sql
@@ -106,7 +107,7 @@ def bench_close_month(*, province_code: str, period=None, loans: int | None = No
         started = time.perf_counter()
         counts = {}
         if loans:
-            say(f"Nạp {loans:,} món vay thử nghiệm …")
+            say(_("Nạp %(count)s món vay thử nghiệm…") % {"count": number_format(loans, force_grouping=True)})
             counts = bench_data.load(province_code=province_code, period=period, count=loans, seed=seed)
             if not counts:
                 raise DomainError(
@@ -119,7 +120,7 @@ def bench_close_month(*, province_code: str, period=None, loans: int | None = No
                           "load_ledger_checks_seconds": load_checks}
 
         sample = _sample(province_code, baseline)
-        say(f"Vòng lặp từng món (mẫu {len(sample)} món) …")
+        say(_("Vòng lặp từng món (mẫu %(count)d món)…") % {"count": len(sample)})
         savepoint = transaction.savepoint()
         tracemalloc.start()
         started = time.perf_counter()
@@ -129,7 +130,7 @@ def bench_close_month(*, province_code: str, period=None, loans: int | None = No
         tracemalloc.stop()
         transaction.savepoint_rollback(savepoint)
 
-        say("Khóa sổ theo tập hợp (set-based) …")
+        say(_("Khóa sổ theo tập hợp (set-based)…"))
         tracemalloc.start()
         started = time.perf_counter()
         report = close_month(period=period, scope=scope, close_ledger=False, redo=True, progress=say)

@@ -108,6 +108,7 @@ def tune_batch_transaction() -> None:
         execute("SET LOCAL work_mem = '256MB'")
 
 
+
 def date_from_day_number(expression: str) -> str:
     """The DATE whose ``day_number`` is ``expression`` (inverse of ``day_number``)."""
     if is_postgresql():

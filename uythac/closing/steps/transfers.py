@@ -16,7 +16,9 @@ Per loan one OVERDUE_TRANSFER entry (LOAN_OVERDUE / LOAN_CURRENT [loan]) through
 ``closing:overdue:<period>:<loan number>``; the loan's cached balances, its installments' ``transferred_to_overdue``
 (oldest past-due first, as ``_spread_overdue``) and a LoanEvent (14/TD) linked to the entry, all in the same
 transaction. A loan already transferred under this period's key is skipped (its new target, if any, is transferred
-by the next month's close).
+by the next month's close). A loan whose interest was already posted past E (collected after E, before the close
+ran) is still transferred as of E, where the engine's ``overdue_transfer`` would refuse a date on or before
+``interest_accrued_through``: the interest posted for those few days stays at the in-term rate (not re-rated).
 """
 
 from django.db import connection
