@@ -46,6 +46,10 @@ INSTALLED_APPS = [
     "uythac.loans",
     "uythac.transaction_sessions",
     "uythac.closing",
+    "uythac.inspections",
+    "uythac.scoring",
+    "uythac.fees",
+    "uythac.reports",
     "uythac.web",
     "uythac.cli",
 ]
@@ -86,6 +90,7 @@ TEMPLATES = [
 DEFAULT_SQLITE = f"sqlite:///{DATA_DIR / 'uythac.sqlite3'}"
 DATABASES = {"default": dj_database_url.parse(os.environ.get("DATABASE_URL", DEFAULT_SQLITE), conn_max_age=60)}
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    DATA_DIR.mkdir(parents=True, exist_ok=True)  # a fresh clone has no var/ yet
     DATABASES["default"]["OPTIONS"] = {
         "timeout": 20,
         "transaction_mode": "IMMEDIATE",

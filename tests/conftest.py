@@ -1,6 +1,7 @@
 import pytest
 
 from tests.factories import build_world
+from tests.seed2020_fixture import seed2020_closed  # noqa: F401 (a session fixture shared by several modules)
 
 
 @pytest.fixture

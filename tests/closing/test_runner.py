@@ -56,13 +56,15 @@ def test_a_crash_inside_a_step_leaves_it_started_and_nothing_half_written(due, m
     crash_after(monkeypatch, LoanSnapshots, "_loans")
     with pytest.raises(RuntimeError, match="simulated crash"):
         close_month(period="2026-03", close_ledger=False)
-    assert states() == {"overdue_transfers": StepStatus.DONE, "loan_snapshots": StepStatus.STARTED}
+    assert states() == {"freeze_expiry": StepStatus.DONE, "overdue_transfers": StepStatus.DONE,
+                        "loan_snapshots": StepStatus.STARTED}
     assert LoanSnapshot.objects.count() == 0  # the step's rows rolled back with it
     run = ClosingRun.objects.get()
     assert (run.status, run.error) == (RunStatus.FAILED, "RuntimeError: simulated crash")
     monkeypatch.undo()
     report = close_month(period="2026-03", close_ledger=False)
-    assert [(step.step, step.status) for step in report.steps][:4] == [
+    assert [(step.step, step.status) for step in report.steps][:5] == [
+        ("freeze_expiry", "skipped"),
         ("overdue_transfers", "skipped"), ("loan_snapshots", "done"), ("inactive_3m", "done"), ("aggregates", "done")]
     assert ClosingStepState.objects.get(step="loan_snapshots").attempts == 2
     assert loan_snapshot_totals("2026-03")["overdue"] == 10_000_000
@@ -76,7 +78,7 @@ def test_a_crash_after_posting_the_transfers_posts_them_once_on_the_rerun(due, m
     crash_after(monkeypatch, OverdueTransfers, "_update_loans")
     with pytest.raises(RuntimeError):
         close_month(period="2026-03", close_ledger=False)
-    assert states() == {"overdue_transfers": StepStatus.STARTED}
+    assert states() == {"freeze_expiry": StepStatus.DONE, "overdue_transfers": StepStatus.STARTED}
     assert not JournalEntry.objects.filter(kind=EntryKind.OVERDUE_TRANSFER).exists()
     assert ledger(A.LOAN_OVERDUE, matured) == 0
     monkeypatch.undo()

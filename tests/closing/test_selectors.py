@@ -11,6 +11,7 @@ from uythac.closing.selectors import (
     group_snapshot_queryset_for,
     loan_snapshot_queryset_for,
 )
+from uythac.closing.steps import step_names
 
 pytestmark = pytest.mark.django_db
 
@@ -28,8 +29,10 @@ def closed(cw):
 
 
 def test_close_state_in_step_order(closed):
+    # The core steps first, then any step an app above closing registered (scores, fees…), in step order.
     assert [row.step for row in close_states("2026-09")] == [
-        "overdue_transfers", "loan_snapshots", "inactive_3m", "aggregates"]
+        name for name in step_names() if name != "ledger_period_close"]
+    assert step_names()[:5] == ("freeze_expiry", "overdue_transfers", "loan_snapshots", "inactive_3m", "aggregates")
     assert not close_is_complete("2026-09")  # the ledger month is still open: the country close is not complete
     assert close_states("2026-09", "province:01") == []
     close_month(period="2026-09", scope="01", close_ledger=False)

@@ -15,6 +15,10 @@ from uythac.closing.models import (
     UnitSnapshot,
 )
 from uythac.closing.runner import close_month
+from uythac.closing.scope import COUNTRY, CloseScope
+from uythac.closing.steps.aggregates import Aggregates
+from uythac.closing.steps.base import CloseContext
+from uythac.core.periods import Period
 from uythac.ledger.chart import AccountCode as A
 from uythac.ledger.selectors import balance
 from uythac.loans.models import Loan
@@ -128,6 +132,27 @@ def test_group_unit_commune_and_office_rows(month):
     office = OfficeSnapshot.objects.get(period="2026-09", office=world.office, organization_code=ALL_ORGANIZATIONS)
     assert (office.outstanding, office.borrowing_households, office.groups_with_balance) == (68_000_000, 3, 3)
     assert office.savings_balance == balance(A.SAVINGS_105, subledger_type="savings", normal=True)
+
+
+def test_a_household_borrowing_through_two_groups_counts_once_in_every_entity_above_them(month):
+    world, loans, _unposted = month
+    # household_a borrows through group_a (Farmers) and — relabelled here — through group_a_women (Women): its facts
+    # lie in two places, so the aggregates count it through the per-household table, not the per-place counts.
+    LoanSnapshot.objects.filter(period="2026-09", loan=loans["women"]).update(household=world.household_a)
+    Aggregates().run(CloseContext(period=Period.parse("2026-09"), scope=CloseScope(COUNTRY)))
+    rows = {row.organization_code: row for row in ProvinceSnapshot.objects.filter(period="2026-09",
+                                                                                  province=world.province)}
+    assert (rows[ALL_ORGANIZATIONS].borrowing_households, rows["11"].borrowing_households,
+            rows["12"].borrowing_households) == (2, 2, 1)  # household_a and household_b; was (3, 2, 1)
+    assert rows[ALL_ORGANIZATIONS].savings_members == 2  # household_a (group_a) and household_b
+    assert (rows[ALL_ORGANIZATIONS].loans_with_balance, rows[ALL_ORGANIZATIONS].outstanding) == (4, 68_000_000)
+    women = GroupSnapshot.objects.get(period="2026-09", group=world.group_a_women)
+    assert (women.borrowing_households, women.outstanding) == (1, 15_000_000)
+    commune_a = {row.organization_code: row.borrowing_households
+                 for row in CommuneSnapshot.objects.filter(period="2026-09", commune=world.commune_a)}
+    assert commune_a == {"": 1, "11": 1, "12": 1}
+    office = OfficeSnapshot.objects.get(period="2026-09", office=world.office, organization_code=ALL_ORGANIZATIONS)
+    assert office.borrowing_households == 2
 
 
 def test_a_redo_rebuilds_the_same_rows_without_doubling(month):

@@ -33,3 +33,22 @@ def test_day_numbers_round_trip_between_python_and_sql(day):
 
 def test_least_and_greatest():
     assert sql.fetch_one(f"SELECT {sql.least('3', '1', '2')}, {sql.greatest('3', '1', '2')}") == (1, 3)
+
+
+def test_a_fenced_subquery_gives_the_same_rows_on_both_engines():
+    sql.temp_table("closing_tmp_fence", "n INTEGER")
+    sql.execute("INSERT INTO closing_tmp_fence (n) VALUES (1), (2), (3)")
+    rows = sql.fetch_all(
+        f"SELECT x.n, x.twice FROM (SELECT n, n * 2 AS twice FROM closing_tmp_fence {sql.no_inline()}) x"
+        f" WHERE x.twice > 2 ORDER BY x.n"
+    )
+    assert rows == [(2, 4), (3, 6)]
+    sql.drop_temp("closing_tmp_fence")
+
+
+def test_analyze_runs_on_both_engines_and_keeps_the_rows():
+    sql.temp_table("closing_tmp_stats", "n INTEGER")
+    sql.execute("INSERT INTO closing_tmp_stats (n) VALUES (1), (2)")
+    sql.analyze("closing_tmp_stats")
+    assert sql.fetch_one("SELECT COUNT(*) FROM closing_tmp_stats")[0] == 2
+    sql.drop_temp("closing_tmp_stats")

@@ -47,6 +47,8 @@ def ensure_reference_data() -> None:
         importlib.import_module("uythac.ledger.migrations.0002_chart_of_accounts").load(apps, None)
     if not RuleValue.objects.filter(key="loans.approval.working_days").exists():
         importlib.import_module("uythac.loans.migrations.0002_rule_values").load(apps, None)
+    if not RuleValue.objects.filter(key="loans.risk.freeze_expiry").exists():
+        importlib.import_module("uythac.loans.migrations.0006_rule_values_lifecycle_gaps").load(apps, None)
 
 
 def next_loan_number() -> str:

@@ -1,6 +1,6 @@
-"""Property: any valid sequence of disbursement, principal repayments, interest collections, month-end accruals and
-overdue transfers keeps every cached balance of the loan equal to its ledger balance, never negative, and the
-ledger balanced (each example runs in a savepoint that is rolled back)."""
+"""Property: any valid sequence of disbursement, principal repayments, interest collections, month-end accruals,
+overdue transfers and reversals of repayments/collections keeps every cached balance of the loan equal to its ledger
+balance, never negative, and the ledger balanced (each example runs in a savepoint that is rolled back)."""
 
 import datetime as dt
 
@@ -19,6 +19,7 @@ from uythac.loans.selectors import interest_payable, loan_balances
 from uythac.loans.services import (
     interest_accrue,
     loan_collect_interest,
+    loan_event_reverse,
     loan_repay_principal,
     overdue_transfer,
 )
@@ -26,7 +27,7 @@ from uythac.loans.services import (
 pytestmark = pytest.mark.django_db
 
 OPERATION = st.tuples(
-    st.sampled_from(["repay", "interest", "transfer", "accrue", "repay_all", "after_due"]),
+    st.sampled_from(["repay", "interest", "transfer", "accrue", "repay_all", "after_due", "reverse"]),
     st.integers(min_value=1, max_value=200),  # days after the previous operation
     st.integers(min_value=1, max_value=100),  # percent of what may be paid
 )
@@ -68,6 +69,12 @@ def test_random_sequences_keep_the_cache_equal_to_the_ledger(lw, disbursed_on, m
                                           on=day)
             elif kind in ("transfer", "after_due"):
                 overdue_transfer(loan=loan, as_of=day)
+            elif kind == "reverse":  # the latest repayment or collection not yet reversed
+                event = loan.events.filter(kind__in=["PRINCIPAL_REPAYMENT", "INTEREST_COLLECTION"],
+                                           reversal__isnull=True).order_by("-id").first()
+                if event is not None and day > (loan.interest_accrued_through or loan.disbursed_on):
+                    loan_event_reverse(actor=lw.pgd_staff, event=event, on=day, reason="Kiểm thử")
+                    loan.refresh_from_db()
             elif kind == "accrue":
                 last_day = Period.of(day).previous().last_day
                 if last_day > (loan.interest_accrued_through or loan.disbursed_on):

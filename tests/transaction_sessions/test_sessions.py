@@ -187,9 +187,19 @@ def test_corrections_after_close_are_reversals(scene):
     scene.saver_savings.refresh_from_db()
     assert scene.saver_savings.balance == 0
     assert SessionEntry.objects.filter(session=session, purpose="REVERSAL").count() == 2
+    # A loan operation is reversed on the loan (caches, installments, catch-up interest) and linked to the session:
+    # 1,000,000 back in the base on 12/04 and 13/04: 1M × 6.6 % × 2/365 = 361.6 → 362.
+    loan_reversal = session_entry_reverse(actor=w.credit_officer, session=session, entry=repayment.journal_entry,
+                                          reason="Thu nhầm món vay", on=dt.date(2025, 4, 14))
+    scene.loan.refresh_from_db()
+    assert (loan_reversal.reversal_of_id, scene.loan.principal_current) == (repayment.journal_entry_id, 30_000_000)
+    event = scene.loan.events.get(kind="REVERSAL")
+    assert (event.reversal_of_id, event.detail["catch_up_interest"]) == (repayment.pk, 362)
+    assert SessionEntry.objects.filter(session=session, purpose="REVERSAL").count() == 3
     before = everything()
-    with pytest.raises(DomainError, match="«Thu nợ gốc» làm thay đổi dư nợ, lãi của món vay"):
-        session_entry_reverse(actor=w.credit_officer, session=session, entry=repayment.journal_entry, reason="x")
+    again_loan = session_entry_reverse(actor=w.credit_officer, session=session, entry=repayment.journal_entry,
+                                       reason="bấm hai lần", on=dt.date(2025, 4, 14))
+    assert again_loan.pk == loan_reversal.pk
     with pytest.raises(DomainError, match="Không đảo một bút toán đảo tại phiên."):
         session_entry_reverse(actor=w.credit_officer, session=session, entry=reversal, reason="x")
     again = session_entry_reverse(actor=w.credit_officer, session=session, entry=payment.entry_id,

@@ -36,7 +36,7 @@ from uythac.accounts.models import Role
 from uythac.closing import sql
 from uythac.closing.models import CLOSE_LOCK, ClosingRun, ClosingStepState, RunStatus, StepStatus
 from uythac.closing.scope import CloseScope, scope_label, scope_parse
-from uythac.closing.steps import STEPS, CloseContext
+from uythac.closing.steps import CloseContext, close_steps
 from uythac.core.audit import audit_event_record, snapshot
 from uythac.core.exceptions import DomainError
 from uythac.core.guards import format_date, today
@@ -195,8 +195,9 @@ def close_month(
         % {"period": period, "scope": scope.label, "run": run.pk})
     try:
         rerun_rest = redo
-        for number, step in enumerate(STEPS, start=1):
-            prefix = f"[{number}/{len(STEPS)}] {step.label}"
+        steps = close_steps()
+        for number, step in enumerate(steps, start=1):
+            prefix = f"[{number}/{len(steps)}] {step.label}"
             if not step.applies(ctx):
                 report.steps.append(StepReport(step.name, str(step.label), "not_applicable"))
                 say(_("%(prefix)s: không áp dụng cho phạm vi này") % {"prefix": prefix})

@@ -24,7 +24,7 @@ from uythac.closing.models import (
     StepStatus,
 )
 from uythac.closing.scope import COUNTRY, CloseScope
-from uythac.closing.steps import STEP_NAMES, STEPS, CloseContext
+from uythac.closing.steps import CloseContext, close_steps, step_names
 from uythac.core.periods import Period
 from uythac.network.models import Organization
 
@@ -37,7 +37,7 @@ def _scope_key(scope) -> str:
 
 def close_states(period, scope=None) -> list[ClosingStepState]:
     rows = {row.step: row for row in ClosingStepState.objects.filter(period=str(period), scope=_scope_key(scope))}
-    return [rows[name] for name in STEP_NAMES if name in rows]
+    return [rows[name] for name in step_names() if name in rows]
 
 
 def close_is_complete(period, scope=None) -> bool:
@@ -46,7 +46,7 @@ def close_is_complete(period, scope=None) -> bool:
     ctx = CloseContext(period=period if isinstance(period, Period) else Period.parse(str(period)),
                        scope=CloseScope(kind))
     done = {row.step for row in close_states(period, key) if row.status == StepStatus.DONE}
-    return all(step.name in done for step in STEPS if step.applies(ctx))
+    return all(step.name in done for step in close_steps() if step.applies(ctx))
 
 
 def _organization_code(scope) -> str | None:

@@ -45,6 +45,13 @@ def add_months(date_expression: str, months_expression: str) -> str:
             f"date({date_expression}, 'start of month', {shift}, '+1 month', '-1 day'))")
 
 
+def no_inline() -> str:
+    """The tail of a subquery that keeps the planner from inlining it into the outer query (which would evaluate
+    each of its expressions again wherever the outer query uses the column): ``OFFSET 0`` is PostgreSQL's
+    documented optimisation fence; SQLite needs a LIMIT before an OFFSET (-1: no limit)."""
+    return "OFFSET 0" if is_postgresql() else "LIMIT -1 OFFSET 0"
+
+
 def as_date(value) -> dt.date:
     """A DATE read back from raw SQL (SQLite returns text)."""
     if isinstance(value, dt.date):
@@ -75,6 +82,15 @@ def temp_table(name: str, columns: str) -> None:
     """(Re)create a temporary table for the current connection (dropped again with ``drop_temp``)."""
     execute(f"DROP TABLE IF EXISTS {name}")
     execute(f"CREATE TEMPORARY TABLE {name} ({columns})")
+
+
+def analyze(*names: str) -> None:
+    """Planner statistics for freshly filled temporary tables (PostgreSQL only: autovacuum never sees temporary
+    tables, and without statistics the planner guesses ~1,000 rows for a 100,000-row table and picks sorts and
+    nested loops). SQLite plans without statistics either way."""
+    if is_postgresql():
+        for name in names:
+            execute(f"ANALYZE {name}")
 
 
 def drop_temp(*names: str) -> None:

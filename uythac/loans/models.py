@@ -57,33 +57,63 @@ class ApplicationStatus(models.TextChoices):
 
 
 class ReviewMeeting(models.Model):
-    """Họp bình xét cho vay of a group: minutes 10C/TD and the request list 03/TD (process.md §3.1 step 2)."""
+    """Họp bình xét cho vay of a group (process.md §3.1 step 2): the loan side of a ``groups.GroupMeeting`` of kind
+    REVIEW, which holds the meeting itself (group, date, attendees, presence of the association and the village
+    head, minutes text, who recorded it). This row adds what only lending needs: the numbers of the minutes 10C/TD
+    and of the request list 03/TD, the names of the association officer and village head who attended, and the
+    applications reviewed (``ReviewItem``). Nothing is stored twice; the properties below read the meeting."""
 
-    group = models.ForeignKey(
-        "groups.SavingsGroup", on_delete=models.PROTECT, related_name="review_meetings", verbose_name=_("tổ TK&VV")
+    group_meeting = models.OneToOneField(
+        "groups.GroupMeeting", on_delete=models.PROTECT, related_name="review", verbose_name=_("cuộc họp tổ")
     )
-    held_on = models.DateField(_("ngày họp"))
     minutes_number = models.CharField(_("số biên bản họp tổ (10C/TD)"), max_length=60)
     request_list_number = models.CharField(_("số danh sách hộ đề nghị vay vốn (03/TD)"), max_length=60)
-    association_present = models.BooleanField(_("có đại diện hội đoàn thể"), default=False)
-    village_head_present = models.BooleanField(_("có trưởng thôn"), default=False)
-    attendee_count = models.PositiveSmallIntegerField(_("số tổ viên dự họp"))
-    note = models.TextField(_("ghi chú"), blank=True)
-    recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+", verbose_name=_("người ghi")
-    )
+    association_officer_name = models.CharField(_("cán bộ hội dự họp"), max_length=150, blank=True)
+    village_head_name = models.CharField(_("trưởng thôn dự họp"), max_length=150, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
-        ordering = ["-held_on", "-id"]
+        ordering = ["-group_meeting__held_on", "-id"]
         verbose_name = _("cuộc họp bình xét cho vay")
-        constraints = [models.CheckConstraint(condition=Q(attendee_count__gt=0), name="review_meeting_attendees")]
 
     def __str__(self) -> str:
         return f"{self.group.code} {self.held_on:%d/%m/%Y} ({self.minutes_number})"
 
     def audit_key(self) -> str:
         return str(self.pk)
+
+    # The meeting's own data lives on the GroupMeeting (read-through, never copied).
+    @property
+    def group(self):
+        return self.group_meeting.group
+
+    @property
+    def group_id(self):
+        return self.group_meeting.group_id
+
+    @property
+    def held_on(self):
+        return self.group_meeting.held_on
+
+    @property
+    def attendee_count(self) -> int:
+        return self.group_meeting.attendee_count
+
+    @property
+    def association_present(self) -> bool:
+        return self.group_meeting.association_present
+
+    @property
+    def village_head_present(self) -> bool:
+        return self.group_meeting.village_head_present
+
+    @property
+    def note(self) -> str:
+        return self.group_meeting.minutes
+
+    @property
+    def recorded_by(self):
+        return self.group_meeting.recorded_by
 
 
 class LoanApplication(models.Model):
@@ -434,6 +464,9 @@ class LoanEventKind(models.TextChoices):
     WRITE_OFF = "WRITE_OFF", _("Xóa nợ")
     MOVED_AWAY = "MOVED_AWAY", _("Hộ vay bỏ đi khỏi nơi cư trú")
     CLOSE = "CLOSE", _("Tất toán")
+    FREEZE_EXPIRY = "FREEZE_EXPIRY", _("Hết hạn khoanh nợ")
+    REVERSAL = "REVERSAL", _("Đảo giao dịch")
+    RETURNED = "RETURNED", _("Hộ vay đã trở về nơi cư trú")
 
 
 class LoanEvent(models.Model):
@@ -461,6 +494,15 @@ class LoanEvent(models.Model):
     actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
                               related_name="+")
     note = models.CharField(_("ghi chú"), max_length=255, blank=True)
+    # A REVERSAL event points at the event it cancels; one reversal per event (process: corrections after a closed
+    # session are reversals, never edits). Nullable columns only: the month-end close inserts events in raw SQL.
+    reversal_of = models.OneToOneField(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="reversal",
+        verbose_name=_("đảo giao dịch"),
+    )
+    # Interest collections: how the amount settled the arrears buckets {"in_term", "overdue", "grace"} (a reversal
+    # puts each part back where it came from).
+    detail = models.JSONField(_("chi tiết"), null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -473,6 +515,11 @@ class LoanEvent(models.Model):
         constraints = [
             models.CheckConstraint(
                 condition=Q(principal_amount__gte=0, interest_amount__gte=0), name="loan_event_amounts_non_negative"
+            ),
+            models.CheckConstraint(
+                condition=Q(kind="REVERSAL", reversal_of__isnull=False) | (~Q(kind="REVERSAL")
+                                                                          & Q(reversal_of__isnull=True)),
+                name="loan_event_reversal_kind",
             ),
         ]
 

@@ -18,14 +18,18 @@
     day before ``on`` (the 13/TD "interest due" column).
 ``loan_schedule(loan)`` / ``paid_principal_by_date(loan)``
     The installments as ``uythac.loans.schedule.Installment`` values, and principal repaid per day (for
-    ``overdue_amount``).
+    ``overdue_amount``; reversed repayments excluded).
+``loans_moved_away(queryset, on=None)``
+    Open loans flagged "borrower moved away", for chasing (``absent_two_years`` with ``on``).
+Freeze expiry lists (``freezes_expiring``, ``freezes_expiring_next_month``, ``freezes_expired``) live in
+``uythac.loans.freeze_expiry``.
 """
 
 import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass
 
-from django.db.models import F, Q, Sum
+from django.db.models import BooleanField, ExpressionWrapper, F, Q, Sum
 
 from uythac.core.periods import add_months
 from uythac.ledger.chart import AccountCode as A
@@ -116,7 +120,7 @@ def loan_schedule(loan: Loan) -> tuple[pure_schedule.Installment, ...]:
 
 def paid_principal_by_date(loan: Loan) -> dict[dt.date, int]:
     rows = (
-        LoanEvent.objects.filter(loan=loan, kind=LoanEventKind.PRINCIPAL_REPAYMENT)
+        LoanEvent.objects.filter(loan=loan, kind=LoanEventKind.PRINCIPAL_REPAYMENT, reversal__isnull=True)
         .values("happened_on").annotate(total=Sum("principal_amount")).order_by("happened_on")
     )
     return {row["happened_on"]: int(row["total"]) for row in rows}
@@ -205,3 +209,15 @@ def events_by_kind(loan: Loan) -> dict[str, list[LoanEvent]]:
     for event in loan.events.order_by("happened_on", "id"):
         grouped[event.kind].append(event)
     return dict(grouped)
+
+
+def loans_moved_away(queryset, on: dt.date | None = None):
+    """Open loans whose borrower left the place of residence (process.md §3.6), oldest departure first: the list
+    the association, the poverty-reduction board and the credit officer chase. With ``on``, each row carries
+    ``absent_two_years`` — absence ≥ 2 years without reliable information is a freeze cause (K4, §4, M)."""
+    rows = queryset.filter(status=LoanStatus.OPEN, moved_away_on__isnull=False).order_by("moved_away_on",
+                                                                                         "loan_number")
+    if on is None:
+        return rows
+    return rows.annotate(absent_two_years=ExpressionWrapper(Q(moved_away_on__lte=add_months(on, -24)),
+                                                            output_field=BooleanField()))

@@ -10,7 +10,9 @@ groups; ``actor=None`` is the system and is accepted only where shown)::
                        group=None, category=None, office=None, use_of_funds_plan="",
                        installment_frequency_months=None, capital_source="1") -> LoanApplication
     review_meeting_record(*, actor, group, held_on, minutes_number, request_list_number, attendee_count,
-                          association_present, village_head_present, decisions: [ReviewDecision], note="")
+                          association_present, village_head_present, decisions: [ReviewDecision], note="",
+                          association_officer_name="", village_head_name="", group_meeting=None)
+        # the meeting is a groups.GroupMeeting of kind REVIEW (created, or the given one linked)
     application_confirm_by_commune(*, actor, application, confirmed_on, reference, confirmed_by)
     application_mark_complete(*, actor, application, complete_on)    # sets approval_deadline (+3 working days)
     application_approve(*, actor, application, approved_on, approved_amount=None)
@@ -32,10 +34,19 @@ groups; ``actor=None`` is the system and is accepted only where shown)::
         # INTEREST_RECEIVABLE / INTEREST_INCOME [loan] for the days after Loan.interest_accrued_through
 
     # changes (process.md §3.3–§3.6)
-    installment_adjust(*, actor, loan, number, new_due_on, requested_on, form_number="08/TD", note="")
+    installment_adjust(*, actor, loan, number, new_due_on, requested_on, form_number="08/TD", note="",
+                       submitted_on=None)          # 08/TD notice periods: rule loans.adjustment.notice (M)
     loan_extend(*, actor, loan, months, on, form_number="", note="")
     overdue_transfer(*, loan, as_of, actor=None, idempotency_key=None) -> LoanEvent | None   # 14/TD
-    loan_mark_moved_away(*, actor, loan, moved_away_on, note="")
+    loan_mark_moved_away(*, actor, loan, moved_away_on, note="")     # flags every open loan of the household
+    loan_mark_returned(*, actor, loan, returned_on, note) -> LoanEvent  # clears it (household too)
+
+    # freeze expiry (uythac.loans.freeze_expiry; rule loans.risk.freeze_expiry, M)
+    freeze_expire(*, actor, loan, on) -> LoanEvent       # frozen principal → overdue (rule) on on ≥ frozen_until
+    expire_freezes(*, on, scope=("1 = 1", []), actor=None, actor_label="system") -> int    # set-based, month-end
+
+    # corrections (uythac.loans.services_reversal)
+    loan_event_reverse(*, actor, event, on, reason, idempotency_key=None) -> LoanEvent   # kind REVERSAL
 
     # risk handling (process.md §4)
     risk_round_open(*, actor, branch, year, opened_on, note="") -> RiskRound
@@ -68,7 +79,14 @@ Contracts for callers:
   (month-end) must update these columns in the same transaction.
 """
 
-from uythac.loans.services_changes import installment_adjust, loan_extend, loan_mark_moved_away, overdue_transfer
+from uythac.loans.freeze_expiry import expire_freezes, freeze_expire
+from uythac.loans.services_changes import (
+    installment_adjust,
+    loan_extend,
+    loan_mark_moved_away,
+    loan_mark_returned,
+    overdue_transfer,
+)
 from uythac.loans.services_disbursement import loan_disburse
 from uythac.loans.services_origination import (
     ReviewDecision,
@@ -82,6 +100,7 @@ from uythac.loans.services_origination import (
     review_meeting_record,
 )
 from uythac.loans.services_repayment import Accrual, interest_accrue, loan_collect_interest, loan_repay_principal
+from uythac.loans.services_reversal import loan_event_reverse
 from uythac.loans.services_risk import (
     freeze_months_for,
     risk_case_advance,
@@ -102,13 +121,17 @@ __all__ = [
     "application_submit",
     "approval_deadline",
     "approval_notice_issue",
+    "expire_freezes",
+    "freeze_expire",
     "freeze_months_for",
     "installment_adjust",
     "interest_accrue",
     "loan_collect_interest",
     "loan_disburse",
+    "loan_event_reverse",
     "loan_extend",
     "loan_mark_moved_away",
+    "loan_mark_returned",
     "loan_repay_principal",
     "overdue_transfer",
     "review_meeting_record",

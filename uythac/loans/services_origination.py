@@ -16,6 +16,8 @@ from uythac.core.guards import check_not_before, clean_date, clean_text, fetch_r
 from uythac.core.periods import add_working_days
 from uythac.core.rules import rule_value
 from uythac.groups.access import access_group
+from uythac.groups.models import GroupMeeting, MeetingKind
+from uythac.groups.selectors import group_members_on
 from uythac.households.access import access_household
 from uythac.loans.access import GROUP_SIDE_WRITERS, LOAN_WRITERS, require_loan_writer
 from uythac.loans.eligibility import check_eligibility, check_not_moved_away, membership_on, public_holidays, vnd
@@ -180,10 +182,26 @@ def application_submit(
 def review_meeting_record(
     *, actor, group, held_on: dt.date, minutes_number: str, request_list_number: str, attendee_count: int,
     association_present: bool, village_head_present: bool, decisions: Sequence[ReviewDecision], note: str = "",
+    association_officer_name: str = "", village_head_name: str = "", group_meeting=None,
 ) -> ReviewMeeting:
-    """The group's review meeting (họp bình xét) and what it decided on each application of the group."""
+    """The group's review meeting (họp bình xét) and what it decided on each application of the group.
+
+    The meeting itself is a ``groups.GroupMeeting`` of kind REVIEW (date, attendees, association and village head
+    present, minutes text): created here, or — ``group_meeting`` — the one already recorded on the group's page
+    (same group, kind REVIEW, not yet linked to a review; its own date, attendees and presence flags are kept and
+    the arguments given here for them must agree)."""
     group = _group_for_write(actor, group)
     held_on = clean_date(held_on, field="held_on", label=_("ngày họp bình xét"))
+    association_officer_name = clean_text(association_officer_name, field="association_officer_name",
+                                          label=_("cán bộ hội dự họp"), max_length=150, required=False)
+    village_head_name = clean_text(village_head_name, field="village_head_name", label=_("trưởng thôn dự họp"),
+                                   max_length=150, required=False)
+    if association_officer_name and not association_present:
+        raise DomainError(_("Đã ghi tên cán bộ hội dự họp nhưng chưa đánh dấu có đại diện hội."),
+                          field="association_present")
+    if village_head_name and not village_head_present:
+        raise DomainError(_("Đã ghi tên trưởng thôn nhưng chưa đánh dấu có trưởng thôn dự họp."),
+                          field="village_head_present")
     minutes_number = clean_text(minutes_number, field="minutes_number", label=_("số biên bản họp tổ (10C/TD)"),
                                 max_length=60)
     request_list_number = clean_text(request_list_number, field="request_list_number",
@@ -220,12 +238,16 @@ def review_meeting_record(
                     field="decisions",
                 )
         locked.append((application, decision, amount))
+    note = clean_text(note, field="note", label=_("ghi chú"), required=False, multiline=True)
+    if group_meeting is not None:
+        group_meeting = _existing_review_meeting(group_meeting, group, held_on, attendee_count,
+                                                 association_present, village_head_present)
+    else:
+        group_meeting = _new_group_meeting(actor, group, held_on, attendee_count, association_present,
+                                           village_head_present, minutes_number, request_list_number, note)
     meeting = ReviewMeeting.objects.create(
-        group=group, held_on=held_on, minutes_number=minutes_number, request_list_number=request_list_number,
-        association_present=bool(association_present), village_head_present=bool(village_head_present),
-        attendee_count=attendee_count, note=clean_text(note, field="note", label=_("ghi chú"), required=False,
-                                                       multiline=True),
-        recorded_by=actor if getattr(actor, "pk", None) else None,
+        group_meeting=group_meeting, minutes_number=minutes_number, request_list_number=request_list_number,
+        association_officer_name=association_officer_name, village_head_name=village_head_name,
     )
     for application, decision, amount in locked:
         before = snapshot(application)
@@ -239,6 +261,43 @@ def review_meeting_record(
     audit_event_record(actor=actor, action="review_meeting_record", instance=meeting, before=None,
                        after=snapshot(meeting, extra={"applications": sorted(seen)}), parent=group)
     return meeting
+
+
+def _new_group_meeting(actor, group, held_on, attendee_count, association_present, village_head_present,
+                       minutes_number, request_list_number, note) -> GroupMeeting:
+    members = group_members_on(group, held_on)
+    if attendee_count > members:
+        raise DomainError(
+            _("Số tổ viên dự họp (%(count)d) vượt số tổ viên của tổ ngày %(on)s (%(members)d).")
+            % {"count": attendee_count, "on": format_date(held_on), "members": members},
+            field="attendee_count",
+        )
+    minutes = note or _("Họp bình xét cho vay: biên bản 10C/TD số %(minutes)s, danh sách 03/TD số %(list)s.") % {
+        "minutes": minutes_number, "list": request_list_number}
+    meeting = GroupMeeting.objects.create(
+        group=group, held_on=held_on, kind=MeetingKind.REVIEW, attendee_count=attendee_count, minutes=minutes,
+        association_present=bool(association_present), village_head_present=bool(village_head_present),
+        recorded_by=actor if getattr(actor, "pk", None) else None,
+    )
+    audit_event_record(actor=actor, action="meeting.record", instance=meeting, before=None, after=snapshot(meeting),
+                       parent=group)
+    return meeting
+
+
+def _existing_review_meeting(group_meeting, group, held_on, attendee_count, association_present,
+                             village_head_present) -> GroupMeeting:
+    found = GroupMeeting.objects.select_for_update().filter(pk=getattr(group_meeting, "pk", group_meeting)).first()
+    if found is None or found.group_id != group.pk or found.kind != MeetingKind.REVIEW:
+        raise DomainError(_("Cuộc họp tổ đã chọn không phải là cuộc họp bình xét cho vay của tổ %(group)s.")
+                          % {"group": group.code}, field="group_meeting")
+    if ReviewMeeting.objects.filter(group_meeting=found).exists():
+        raise DomainError(_("Cuộc họp tổ ngày %(on)s đã được ghi kết quả bình xét.")
+                          % {"on": format_date(found.held_on)}, field="group_meeting")
+    given = (held_on, attendee_count, bool(association_present), bool(village_head_present))
+    if given != (found.held_on, found.attendee_count, found.association_present, found.village_head_present):
+        raise DomainError(_("Ngày họp, số tổ viên dự họp hoặc thành phần dự họp khác với cuộc họp tổ đã ghi."),
+                          field="group_meeting")
+    return found
 
 
 def _bank_write(actor, application) -> LoanApplication:

@@ -229,7 +229,8 @@ def loan_collect_interest(
     locked.last_transaction_on = max(locked.last_transaction_on, on)
     locked.save(update_fields=["last_transaction_on"])
     event = record_event(actor=actor, loan=locked, kind=LoanEventKind.INTEREST_COLLECTION, happened_on=on,
-                         entry=entry, interest_amount=amount)
+                         entry=entry, interest_amount=amount,
+                         detail={"in_term": applied.in_term, "overdue": applied.overdue, "grace": applied.grace})
     _close_if_settled(actor, locked, on)
     audit_loan(actor=actor, action="loan_collect_interest", loan=locked, before=before)
     refresh_caller(loan, locked)

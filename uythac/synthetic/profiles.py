@@ -12,10 +12,15 @@ current province 24 Bắc Ninh, on the 58 current communes whose seats were in f
 24): Bắc Giang had exactly 10 district-level units, like the seed province, and one PGD per former district
 reproduces its 10 district offices; 58 communes carry ≈57 groups each, the size of the 2025 merged communes.
 
-To extend a profile (e.g. loans and 24 months of history in the next issue) append a step to ``STEPS``: a
-function ``build_x(ctx)`` reading what earlier steps left in the ``BuildContext`` (``ctx.groups[i].people`` with
-their household ids, ``borrowers`` per group) and drawing from ``ctx.rng("x")``; the earlier data does not change.
-Add the new tables to ``reset.TEARDOWN`` too.
+``LENDING_STEPS`` (``uythac.synthetic.steps.lending``) add loans, schedules, 24 months of history, savings and the
+journal to both profiles; for ``seed2020`` they reproduce seed 001's entrustment table at 31/12/2020 and its
+changes against 31/12/2019 to the VND (targets in ``steps/lending/targets.py``, docs/seed2020.md). The households
+of the groups step are those with a balance at the data date; the lending steps add the households and groups the
+year took away (seed2020 only).
+
+To extend a profile append a step to ``STEPS``: a function ``build_x(ctx)`` reading what earlier steps left in the
+``BuildContext`` (``ctx.groups[i].people`` with their household ids, ``borrowers`` per group, ``ctx.lending``) and
+drawing from ``ctx.rng("x")``; the earlier data does not change. Add the new tables to ``reset.TEARDOWN`` too.
 """
 
 import datetime as dt
@@ -27,10 +32,16 @@ from uythac.synthetic.steps.associations import build_agreements, build_associat
 from uythac.synthetic.steps.boards import build_boards, build_meetings
 from uythac.synthetic.steps.groups import build_groups
 from uythac.synthetic.steps.households import build_households
+from uythac.synthetic.steps.inspections import build_inspections
+from uythac.synthetic.steps.lending.finish import build_ledger
+from uythac.synthetic.steps.lending.members import build_lending_members
+from uythac.synthetic.steps.lending.plan import build_lending_plan
+from uythac.synthetic.steps.lending.rows import build_lending_rows
+from uythac.synthetic.steps.lending.savings import build_savings
 from uythac.synthetic.steps.network import build_bank_network, build_villages
 
 # Ordered: each step may use what the previous ones created.
-STEPS: tuple[tuple[str, Callable], ...] = (
+BASE_STEPS: tuple[tuple[str, Callable], ...] = (
     ("plan", build_plan),
     ("villages", build_villages),
     ("bank_network", build_bank_network),
@@ -41,6 +52,16 @@ STEPS: tuple[tuple[str, Callable], ...] = (
     ("boards", build_boards),
     ("meetings", build_meetings),
 )
+# Loans, schedules, 24 months of history, savings and the journal (uythac.synthetic.steps.lending).
+LENDING_STEPS: tuple[tuple[str, Callable], ...] = (
+    ("lending_members", build_lending_members),
+    ("lending_plan", build_lending_plan),
+    ("lending_rows", build_lending_rows),
+    ("savings", build_savings),
+    ("ledger", build_ledger),
+    ("inspections", build_inspections),
+)
+STEPS = BASE_STEPS + LENDING_STEPS
 
 
 @dataclass(frozen=True)

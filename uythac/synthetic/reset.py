@@ -4,7 +4,8 @@ Set-based: each entry is one ``DELETE … WHERE id IN (SELECT …)`` over the pr
 which skips the per-row collector that would load 100,000 households into memory). The order respects every
 PROTECT/CASCADE foreign key, so nothing is left dangling. When a later issue adds tables that point at
 households, groups or the network (loans, savings, sessions …), add them at the top of ``TEARDOWN``.
-Users whose scope lies inside the province are deleted first (their scope objects disappear with the data).
+Users whose scope lies inside the province are deleted after the lending data (loans and sessions name the users
+who made them) and before the rest (their scope objects disappear with it).
 """
 
 from collections.abc import Callable
@@ -32,6 +33,8 @@ from uythac.network.models import (
     TransactionPoint,
     UnitLevel,
 )
+from uythac.synthetic.steps.inspections import INSPECTION_TEARDOWN
+from uythac.synthetic.steps.lending.teardown import LENDING_TEARDOWN
 
 
 def _group_consolidations(province: Province) -> list[QuerySet]:
@@ -50,6 +53,8 @@ def _group_consolidations(province: Province) -> list[QuerySet]:
 
 # (label, querysets of one province), in deletion order.
 TEARDOWN: tuple[tuple[str, Callable[[Province], list[QuerySet]]], ...] = (
+    *INSPECTION_TEARDOWN,
+    *LENDING_TEARDOWN,
     ("group_meetings", lambda p: [GroupMeeting.objects.filter(group__commune__province=p)]),
     ("group_consolidations", _group_consolidations),
     ("group_status_changes", lambda p: [GroupStatusChange.objects.filter(group__commune__province=p)]),
@@ -117,12 +122,20 @@ def _delete_rows(queryset: QuerySet) -> int:
     return queryset._raw_delete(queryset.db) or 0
 
 
-def reset_province(province: Province) -> dict[str, int]:
-    """Delete everything generated in ``province``; returns the number of rows deleted per table."""
-    deleted = {"users": 0}
+def _delete_users(province: Province) -> int:
+    count = 0
     for user in scoped_users(province):
         user.delete()
-        deleted["users"] += 1
+        count += 1
+    return count
+
+
+def reset_province(province: Province) -> dict[str, int]:
+    """Delete everything generated in ``province``; returns the number of rows deleted per table."""
+    deleted = {}
+    lending = {label for label, _querysets in (*INSPECTION_TEARDOWN, *LENDING_TEARDOWN)}
     for label, querysets in TEARDOWN:
+        if label not in lending and "users" not in deleted:
+            deleted["users"] = _delete_users(province)
         deleted[label] = sum(_delete_rows(queryset) for queryset in querysets(province))
     return {label: count for label, count in deleted.items() if count}

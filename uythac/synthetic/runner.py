@@ -12,7 +12,7 @@ import datetime as dt
 import time
 from types import SimpleNamespace
 
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -144,5 +144,16 @@ def generate_dataset(profile_name: str, *, seed: int = 1, reset: bool = False, a
         raise DomainError(
             _("Không sinh được dữ liệu: trùng mã với dữ liệu có sẵn (%(detail)s).") % {"detail": exc}
         ) from exc
+    _refresh_planner_statistics()
     summary["seconds"] = round(time.perf_counter() - started, 2)
     return summary
+
+
+def _refresh_planner_statistics() -> None:
+    """Planner statistics for the tables just filled. Without them SQLite ignores the postings' sub-ledger index in
+    the month-end close (measured: 483 s instead of seconds for one statement on seed2020), and PostgreSQL waits for
+    autovacuum. ``analysis_limit`` keeps SQLite's ANALYZE to a sample of each index (well under a second)."""
+    with connection.cursor() as cursor:
+        if connection.vendor == "sqlite":
+            cursor.execute("PRAGMA analysis_limit=1000")
+        cursor.execute("ANALYZE")

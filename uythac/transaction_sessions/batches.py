@@ -55,6 +55,7 @@ from uythac.savings.models import MemberSavingsAccount, SavingsAccountStatus
 from uythac.savings.selectors import minimum_deposit
 from uythac.savings.services import savings_balance_resync, savings_deposit
 from uythac.transaction_sessions.access import access_batch, can_submit_batches
+from uythac.transaction_sessions.batch_check import batch_check_required
 from uythac.transaction_sessions.checks import (
     clean_not_negative,
     clean_positive,
@@ -346,6 +347,9 @@ def batch_handover(*, actor, session, batch, counted_total=None, cash_count=None
         if batch.group.transaction_point_id != session.transaction_point_id:
             raise DomainError(_("Tổ %(code)s không giao dịch tại điểm giao dịch của phiên này.")
                               % {"code": batch.group.code}, field="batch")
+        if batch.checked_on is None and batch_check_required(session.session_date):
+            raise DomainError(_("Bảng kê #%(id)s chưa được hội cấp xã kiểm tra: kiểm tra trước khi giao tiền.")
+                              % {"id": batch.pk}, field="batch")
         late = batch.receipts.filter(collected_on__gt=session.session_date).order_by("collected_on").first()
         if late is not None:
             raise DomainError(_("Biên lai %(receipt)s thu ngày %(on)s, sau ngày của phiên giao dịch.")

@@ -241,6 +241,13 @@ class CollectionBatch(models.Model):
     )
     handed_over_at = models.DateTimeField(_("giao tiền lúc"), null=True, blank=True)
     rejection_reason = models.CharField(_("lý do hủy"), max_length=255, blank=True)
+    # The commune association officer checks each leader's 13/TD before the transaction (process.md §3.2, M).
+    checked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+",
+        verbose_name=_("cán bộ hội kiểm tra"),
+    )
+    checked_on = models.DateField(_("ngày hội kiểm tra"), null=True, blank=True)
+    check_note = models.CharField(_("ý kiến kiểm tra"), max_length=255, blank=True)
 
     class Meta:
         verbose_name = _("bảng kê thu lãi, thu tiền gửi (13/TD)")
@@ -251,6 +258,11 @@ class CollectionBatch(models.Model):
                 condition=Q(status__in=["PENDING", "REJECTED"], session__isnull=True, counted_total__isnull=True)
                 | Q(status="HANDED_OVER", session__isnull=False, counted_total__gte=0),
                 name="batch_handover_fields_match_status",
+            ),
+            models.CheckConstraint(
+                condition=Q(checked_by__isnull=True, checked_on__isnull=True)
+                | Q(checked_by__isnull=False, checked_on__isnull=False),
+                name="batch_check_fields_together",
             ),
         ]
         indexes = [models.Index(fields=["group", "status"], name="batch_group_status_idx")]
@@ -269,6 +281,10 @@ class CollectionBatch(models.Model):
     @property
     def has_difference(self) -> bool:
         return bool(self.difference)
+
+    @property
+    def is_checked(self) -> bool:
+        return self.checked_on is not None
 
 
 class CollectionReceipt(models.Model):

@@ -13,7 +13,10 @@ nothing written)::
     session_entry_reverse(*, actor, session, entry, reason, on=None) -> JournalEntry
 
 The desk operations (disbursement, principal, counter interest and savings) are in ``desk.py``, the leaders'
-batches (13/TD) in ``batches.py``; all are re-exported here.
+batches (13/TD) in ``batches.py``, the association's check of a 13/TD in ``batch_check.py``; all are re-exported
+here::
+
+    batch_check(*, actor, batch, checked_on, note="") -> CollectionBatch     # commune association officer
 
 Cash (``uythac.savings.cash``): the team's till during the session is CASH_TELLER [("session", id)] — the sub-ledger
 the loan services use too —, the PGD vault CASH_VAULT [office]. Opening with cash posts CASH_TRANSFER till / vault.
@@ -46,9 +49,12 @@ from uythac.ledger.models import EntryKind, JournalEntry
 from uythac.ledger.periods import period_parse
 from uythac.ledger.selectors import balance
 from uythac.ledger.services import entry_post, entry_reverse
+from uythac.loans.models import LoanEvent
+from uythac.loans.services import loan_event_reverse
 from uythac.network.models import UnitLevel
 from uythac.savings.cash import CashDesk, teller_in_session
 from uythac.savings.services import savings_reverse
+from uythac.transaction_sessions.batch_check import batch_check
 from uythac.transaction_sessions.batches import batch_handover, batch_reject, batch_submit
 from uythac.transaction_sessions.checks import (
     clean_not_negative,
@@ -79,6 +85,7 @@ from uythac.transaction_sessions.models import (
 )
 
 __all__ = [
+    "batch_check",
     "batch_handover",
     "batch_reject",
     "batch_submit",
@@ -347,7 +354,7 @@ def session_close(*, actor, session, closing_cash, notes: str = "") -> Transacti
 
 LOAN_PURPOSES = frozenset({
     SessionEntryPurpose.DISBURSEMENT, SessionEntryPurpose.PRINCIPAL_REPAYMENT, SessionEntryPurpose.REPAID_FROM_SAVINGS,
-    SessionEntryPurpose.INTEREST, SessionEntryPurpose.HANDOVER,
+    SessionEntryPurpose.INTEREST,
 })
 SAVINGS_PURPOSES = frozenset({SessionEntryPurpose.SAVINGS_DEPOSIT, SessionEntryPurpose.SAVINGS_WITHDRAWAL})
 
@@ -355,29 +362,37 @@ SAVINGS_PURPOSES = frozenset({SessionEntryPurpose.SAVINGS_DEPOSIT, SessionEntryP
 def session_entry_reverse(*, actor, session, entry, reason: str, on: dt.date | None = None) -> JournalEntry:
     """Correct an entry of the session (open or closed) by its reversal, dated ``on`` (default today).
 
-    Savings movements are reversed through the savings service (the balance cache follows); fees, commissions,
-    cash transfers and cash differences directly. Loan operations and leaders' hand-overs are refused here: they
-    change loan balances and are corrected on the loan."""
+    Savings movements are reversed through the savings service (the balance cache follows); loan operations
+    (disbursement, principal repayment — cash or from savings —, counter interest) through the loan's reversal
+    (``loan_event_reverse``: caches, installments, catch-up interest, LoanEvent REVERSAL); fees, commissions, cash
+    transfers and cash differences directly. A leader's hand-over is refused: its interest and deposits are
+    corrected one by one on the loans and savings accounts."""
     with transaction.atomic():
         session = locked_session(actor, session)
         link = SessionEntry.objects.filter(session=session, entry_id=getattr(entry, "pk", entry)).first()
         if link is None:
             raise DomainError(_("Bút toán này không thuộc phiên giao dịch."), field="entry")
-        if link.purpose in LOAN_PURPOSES:
+        if link.purpose == SessionEntryPurpose.HANDOVER:
             raise DomainError(
-                _("Bút toán «%(purpose)s» làm thay đổi dư nợ, lãi của món vay: điều chỉnh bằng nghiệp vụ trên món vay, "
-                  "không đảo tại phiên.") % {"purpose": link.get_purpose_display()},
+                _("Bút toán giao tiền của tổ trưởng gồm lãi và tiền gửi của nhiều khách hàng: điều chỉnh từng món vay, "
+                  "từng tài khoản tiền gửi, không đảo cả bảng kê."),
                 field="entry",
             )
         if link.purpose == SessionEntryPurpose.REVERSAL:
             raise DomainError(_("Không đảo một bút toán đảo tại phiên."), field="entry")
         on = today() if on is None else on
         key = f"session:{session.pk}:reverse:{link.entry_id}"
-        if link.purpose in SAVINGS_PURPOSES:
+        if link.purpose in LOAN_PURPOSES:
+            event = LoanEvent.objects.filter(journal_entry_id=link.entry_id).first()
+            if event is None:
+                raise DomainError(_("Không tìm thấy giao dịch món vay của bút toán này."), field="entry")
+            reversal = loan_event_reverse(actor=actor, event=event, on=on, reason=reason,
+                                          idempotency_key=key).journal_entry
+        elif link.purpose in SAVINGS_PURPOSES:
             reversal = savings_reverse(actor=actor, entry=link.entry, on=on, reason=reason, idempotency_key=key)
         else:
             reversal = entry_reverse(actor=actor, entry=link.entry, value_date=on, reason=reason, idempotency_key=key)
-        if not reversal.replayed:
+        if not SessionEntry.objects.filter(entry=reversal).exists():
             link_entry(session, reversal, SessionEntryPurpose.REVERSAL, -link.amount, loan_number=link.loan_number,
                        savings_account_number=link.savings_account_number,
                        description=_("Đảo: %(what)s") % {"what": link.description or link.get_purpose_display()})

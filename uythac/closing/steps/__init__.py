@@ -1,5 +1,6 @@
 """The ordered steps of ``close-month``.
 
+0. ``freeze_expiry`` — frozen loans whose freeze ended go back to overdue (``uythac.loans.freeze_expiry``)
 1. ``overdue_transfers`` — (a) transfers to overdue at the period end (ledger entries, loan caches, installments,
    14/TD events)
 2. ``loan_snapshots`` — (d) one LoanSnapshot row per loan at the period end, with (c) its interest arrears in-term /
@@ -17,11 +18,33 @@ written to a table of their own first (100,000 rows a month more to write).
 
 from uythac.closing.steps.aggregates import Aggregates
 from uythac.closing.steps.base import CloseContext, Step
+from uythac.closing.steps.freeze_expiry import FreezeExpiry
 from uythac.closing.steps.ledger_close import LedgerPeriodClose
 from uythac.closing.steps.snapshots import InactiveFlag, LoanSnapshots
 from uythac.closing.steps.transfers import OverdueTransfers
 
-STEPS: tuple[Step, ...] = (OverdueTransfers(), LoanSnapshots(), InactiveFlag(), Aggregates(), LedgerPeriodClose())
-STEP_NAMES = tuple(step.name for step in STEPS)
+_CORE_STEPS: tuple[Step, ...] = (FreezeExpiry(), OverdueTransfers(), LoanSnapshots(), InactiveFlag(), Aggregates())
+_LAST_STEP = LedgerPeriodClose()
+#: Steps of apps above closing (scoring, fees …), registered from their ``AppConfig.ready`` in INSTALLED_APPS order:
+#: they read the snapshots, so they run after ``aggregates`` and before the ledger month is closed. A registry keeps
+#: the layering (closing never imports the apps that build on it).
+_REGISTERED: list[Step] = []
 
-__all__ = ["STEPS", "STEP_NAMES", "CloseContext", "Step"]
+
+def register_step(step: Step) -> None:
+    """Add a step of a higher app to every close (idempotent by name: a re-imported app does not add it twice)."""
+    if not step.name or step.name in {s.name for s in (*_CORE_STEPS, _LAST_STEP)}:
+        raise ValueError(f"close step needs a new, non-empty name: {step.name!r}")
+    _REGISTERED[:] = [s for s in _REGISTERED if s.name != step.name] + [step]
+
+
+def close_steps() -> tuple[Step, ...]:
+    """The ordered steps of a close: the core ones, the registered ones, then the ledger month close."""
+    return (*_CORE_STEPS, *_REGISTERED, _LAST_STEP)
+
+
+def step_names() -> tuple[str, ...]:
+    return tuple(step.name for step in close_steps())
+
+
+__all__ = ["CloseContext", "Step", "close_steps", "register_step", "step_names"]

@@ -61,6 +61,7 @@ class LoanSnapshots(Step):
     def run(self, ctx: CloseContext) -> int:
         self.cleanup(ctx)
         interest = unposted_interest(ctx)
+        sql.analyze(interest)
         rows = self._loans(ctx, interest)
         sql.drop_temp(interest)
         return rows
@@ -119,7 +120,10 @@ class LoanSnapshots(Step):
             f"   CASE WHEN l.closed_on IS NOT NULL AND l.closed_on <= %s THEN l.status ELSE 'OPEN' END AS status,"
             f"   CASE WHEN l.last_transaction_on <= %s THEN l.last_transaction_on"
             f"        ELSE COALESCE((SELECT MAX(ev.happened_on) FROM loans_loanevent ev WHERE ev.loan_id = l.id"
-            f"          AND ev.kind IN ({kinds}) AND ev.happened_on <= %s), l.disbursed_on) END AS last_transaction_on,"
+            f"          AND ev.kind IN ({kinds}) AND ev.happened_on <= %s"
+            # A reversed operation did not happen (``loans.services_reversal``).
+            f"          AND NOT EXISTS (SELECT 1 FROM loans_loanevent rv WHERE rv.reversal_of_id = ev.id)),"
+            f"        l.disbursed_on) END AS last_transaction_on,"
             f"   l.principal_current - COALESCE(lt.cur, 0) AS cur_e,"
             f"   l.principal_overdue - COALESCE(lt.ovd, 0) AS ovd_e,"
             f"   l.principal_frozen - COALESCE(lt.frz, 0) AS frz_e,"

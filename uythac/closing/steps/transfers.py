@@ -84,7 +84,9 @@ class OverdueTransfers(Step):
             f"   CASE WHEN l.installment_regime = 'AUTO_OVERDUE' THEN s.due_auto"
             f"        WHEN s.last_due < %s THEN s.total ELSE 0 END AS due,"
             f"   COALESCE((SELECT SUM(ev.principal_amount) FROM loans_loanevent ev WHERE ev.loan_id = l.id"
-            f"     AND ev.kind = 'PRINCIPAL_REPAYMENT' AND ev.happened_on <= %s), 0) AS paid"
+            f"     AND ev.kind = 'PRINCIPAL_REPAYMENT' AND ev.happened_on <= %s"
+            # A reversed repayment was not paid (``loans.services_reversal``).
+            f"     AND NOT EXISTS (SELECT 1 FROM loans_loanevent rv WHERE rv.reversal_of_id = ev.id)), 0) AS paid"
             f"  FROM loans_loan l"
             f"  JOIN (SELECT i.loan_id, SUM(i.principal) AS total, MAX(i.due_on) AS last_due,"
             f"        SUM(CASE WHEN i.due_on < %s THEN i.principal ELSE 0 END) AS due_auto"
@@ -94,8 +96,7 @@ class OverdueTransfers(Step):
             f" ) x WHERE x.frz_e = 0 AND {amount} > 0",
             [end, end, end, end, *scope_params, end, end, *later_params],
         )
-        if sql.is_postgresql():
-            sql.execute(f"ANALYZE {TRANSFERS}")
+        sql.analyze(TRANSFERS)
         # A transfer of this period already posted for the loan (re-run after the balances moved): skip it.
         sql.execute(
             f"DELETE FROM {TRANSFERS} WHERE EXISTS (SELECT 1 FROM ledger_journalentry e"

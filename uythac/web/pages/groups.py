@@ -25,6 +25,8 @@ from uythac.web.crud import Breadcrumb, Column, code_and_name, form_page, list_p
 from uythac.web.forms.groups import GroupCreateForm, GroupDissolveForm, GroupEditForm, GroupFilterForm
 from uythac.web.pages.associations import unit_link
 from uythac.web.pages.geography import commune_crumbs, commune_link
+from uythac.web.pages.inspections import inspection_related_for
+from uythac.web.pages.loans_related import loan_related_for
 from uythac.web.pages.network import point_link
 from uythac.web.pages.villages import village_link
 
@@ -291,6 +293,8 @@ def group_detail(request, code):
         "can_record_meeting": can_record_meetings(user) and active,
         "can_collect": can_submit_batches(user) and active,
         "audit_url": reverse("audit", args=["savingsgroup", group.code]),
+        "loan_related": loan_related_for(user, group=group),
+        "inspection_related": inspection_related_for(user, group=group),
     }
     return render(request, "web/group_detail.html", context)
 

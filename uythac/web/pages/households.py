@@ -42,6 +42,7 @@ from uythac.web.pages.groups import (
     group_link,
     move_commune_choices,
 )
+from uythac.web.pages.loans_related import loan_related_for
 from uythac.web.pages.villages import village_link
 
 HOUSEHOLD_FORM_TEMPLATE = "web/household_form.html"
@@ -195,6 +196,7 @@ def household_detail(request, code):
         ),
         "can_write": can_write_households(user),
         "audit_url": reverse("audit", args=["household", household.customer_code]),
+        "loan_related": loan_related_for(user, household=household),
     }
     return render(request, "web/household_detail.html", context)
 

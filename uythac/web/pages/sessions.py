@@ -2,7 +2,9 @@
 
 * ``/sessions/`` — sessions the user may see (by the point's commune), searchable by point, filterable by date.
 * ``/sessions/new/`` — open a session (bank team only).
-* ``/sessions/<id>/`` — the desk: leaders' batches to hand over (cash count by denomination, difference flagged),
+* ``/sessions/<id>/`` — the desk: leaders' batches to hand over (cash count by denomination, difference flagged;
+  the commune association's check of each 13/TD — the association officer of the group's organization records it
+  here with the action ``batch_check``, the only POST a non-team user may make —, unchecked lists flagged),
   disbursements per 04/TD notices, principal repayments (in cash or from savings), fees and commissions, the giao
   ban attendance, the session's journal and corrections, the close button. Every POST names an ``action`` and calls
   ONE service; a refusal re-renders the desk (400) with the message next to that form. Read-only for everyone but
@@ -15,6 +17,7 @@
 import datetime as dt
 import uuid
 
+from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -28,6 +31,8 @@ from uythac.core.access import deny_unless
 from uythac.core.audit import audit_history
 from uythac.core.exceptions import DomainError
 from uythac.core.guards import today
+from uythac.core.rules import rule_get
+from uythac.fees.payments import fees_payable_at_session
 from uythac.groups.access import access_group
 from uythac.groups.models import GroupBoardTerm, GroupMembership
 from uythac.ledger.chart import AccountCode, SubledgerType
@@ -42,6 +47,8 @@ from uythac.transaction_sessions.access import (
     can_write_sessions,
     session_queryset_for,
 )
+from uythac.transaction_sessions.batch_check import RULE as BATCH_CHECK_RULE
+from uythac.transaction_sessions.batch_check import batch_check, can_check_batches, unchecked_handed_over
 from uythac.transaction_sessions.batches import DENOMINATIONS, pending_batches_for_point
 from uythac.transaction_sessions.models import BatchStatus, SessionStatus
 from uythac.transaction_sessions.services import (
@@ -201,14 +208,39 @@ def _form_errors(form) -> list[str]:
             for name, errors in form.errors.items() for error in errors]
 
 
+class BatchCheckForm(forms.Form):
+    batch = forms.IntegerField(label=_("Bảng kê"))
+    checked_on = forms.DateField(label=_("Ngày kiểm tra"))
+    check_note = forms.CharField(label=_("Ý kiến kiểm tra"), max_length=255, required=False)
+
+
+def _batch_check(request, user, session) -> list[str]:
+    """The association's check of a pending 13/TD (the service checks role, organization and scope)."""
+    if not can_check_batches(user):
+        raise PermissionDenied(_("Chỉ cán bộ hội cấp xã được xác nhận kiểm tra bảng kê 13/TD."))
+    form = BatchCheckForm(request.POST)
+    if not form.is_valid():
+        return _form_errors(form)
+    try:
+        batch_check(actor=user, batch=form.cleaned_data["batch"], checked_on=form.cleaned_data["checked_on"],
+                    note=form.cleaned_data["check_note"])
+    except DomainError as error:
+        return error.messages
+    return []
+
+
 @login_required
 def session_detail(request, pk):
     user = request.user
-    session = access_session(user, pk, for_write=request.method == "POST")
+    action = request.POST.get("action", "") if request.method == "POST" else ""
+    session = access_session(user, pk, for_write=request.method == "POST" and action != "batch_check")
     errors: dict[str, list[str]] = {}
     if request.method == "POST":
-        action = request.POST.get("action", "")
-        if action == "payment_remove":
+        if action == "batch_check":
+            if not (errors := {action: msgs} if (msgs := _batch_check(request, user, session)) else {}):
+                messages.success(request, _("Đã ghi nhận hội kiểm tra bảng kê."))
+                return redirect(session_link(session) + "#batches")
+        elif action == "payment_remove":
             try:
                 session_payment_remove(actor=user, session=session, payment=request.POST.get("payment"))
             except DomainError as error:
@@ -267,6 +299,7 @@ def _desk_context(user, session, errors) -> dict:
         "breadcrumbs": _session_crumbs(session),
         "can_write": writable,
         "can_correct": can_write_sessions(user),
+        "fees_payable": fees_payable_at_session(session),
         "till": balance(AccountCode.CASH_TELLER, subledger_type=SubledgerType.SESSION, subledger_key=str(session.pk)),
         "pending": pending,
         "handed": handed,
@@ -280,7 +313,17 @@ def _desk_context(user, session, errors) -> dict:
         "errors": errors,
         "today": today(),
         "history": audit_history("transactionsession", str(session.pk))[:200],
+        "can_check": can_check_batches(user) and session.status == SessionStatus.OPEN,
+        "unchecked_handed": unchecked_handed_over(session),
+        "check_rule": _check_rule(session),
     }
+
+
+def _check_rule(session):
+    try:
+        return rule_get(BATCH_CHECK_RULE, on=session.session_date)
+    except DomainError:
+        return None
 
 
 # --- the leader's collection list (13/TD) -----------------------------------------------------------------------

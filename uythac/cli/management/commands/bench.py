@@ -1,11 +1,16 @@
-"""uythac bench close-month [--profile seed2020] [--period YYYY-MM] [--baseline N] [--loans N] [--scope CODE]
+"""uythac bench <target> [options] — benchmarks (not tests): one JSON document on stdout, progress on stderr.
 
-Benchmarks (not tests): prints one JSON document on stdout, progress on stderr. ``close-month`` times the set-based
-month-end close on the profile's generated loans (for the month of their latest disbursement), or, when the profile
-has none or ``--loans N`` is given, on N loans bulk-loaded on its households (default 100,000, last month), per
-step, with rows per second and peak memory, against the naive per-loan loop run on ``--baseline`` loans (default 300)
-and extrapolated; everything but the profile's generated data is rolled back (see ``uythac.closing.bench``). The
-profile is generated first when its province is empty (``generate_seconds`` in the output).
+Targets live in ``BENCHES`` (target → function taking the parsed options and the command, returning the JSON-ready
+result); a new benchmark adds its options in ``add_arguments`` and one entry there.
+
+``close-month [--profile seed2020] [--period YYYY-MM[,YYYY-MM…]] [--scope CODE] [--baseline N] [--loans N]
+[--seed N]``: times the set-based month-end close against the naive per-loan loop (``uythac.closing.bench``).
+When the profile's province has no loans yet, ``generate --profile`` runs first (committed, ``generate_seconds`` in
+the output). Without ``--loans`` the generated loans are closed — by default for the month of their latest
+disbursement and the month before (seed2020: 2020-11 and 2020-12), scope the profile's province; with ``--loans N``
+N loans are bulk-loaded on the profile's households for the (last) period (default last month, whole country).
+The naive loop runs on a seeded random sample of ``--baseline`` loans (default 300) and is extrapolated. Everything
+but the generated data is rolled back.
 """
 
 import json
@@ -15,13 +20,12 @@ from django.core.management.base import CommandParser
 from django.utils.translation import gettext as _
 
 from uythac.cli.base import UythacCommand
-from uythac.closing.bench import bench_close_month
+from uythac.closing.bench import bench_close_month, bench_periods, province_has_loans
+from uythac.closing.scope import scope_parse
 from uythac.core.exceptions import DomainError
 from uythac.geography.models import Province
-from uythac.groups.models import SavingsGroup
-from uythac.synthetic.runner import generate_dataset, profile_get
-
-TARGETS = ("close-month",)
+from uythac.reports.bench import bench_dashboards
+from uythac.synthetic.runner import generate_dataset, last_generation, profile_get
 
 
 def _positive(value, name: str) -> int:
@@ -34,37 +38,73 @@ def _positive(value, name: str) -> int:
     return int(text)
 
 
+def _ensure_generated(command, profile_name: str) -> float | None:
+    """Generate the profile when its province has no loans yet (a generation made before the generator made loans
+    is replaced: ``--reset`` only ever deletes what ``generate`` created). Returns the seconds taken, or None."""
+    profile = profile_get(profile_name)
+    if province_has_loans(profile.province_code):
+        return None
+    province = Province.objects.get(code=profile.province_code)
+    command.stderr.write(f"generate --profile {profile_name} …")
+    started = time.perf_counter()
+    generate_dataset(profile_name, seed=1, reset=last_generation(province) is not None)
+    return round(time.perf_counter() - started, 2)
+
+
+def bench_close_month_command(command, options) -> dict:
+    profile = profile_get(options["profile"])
+    # Every option is checked before the (long) generation.
+    loans = _positive(options["loans"], "loans") if options["loans"] else None
+    baseline, seed = _positive(options["baseline"], "baseline"), _positive(options["seed"], "seed")
+    periods = bench_periods(options["period"])
+    scope = options["scope"].strip() or None
+    scope_parse(scope)  # an unknown code is refused now
+    generate_seconds = _ensure_generated(command, options["profile"])
+    result = bench_close_month(
+        province_code=profile.province_code, periods=periods, loans=loans, baseline=baseline, seed=seed, scope=scope,
+        progress=lambda message: command.stderr.write(message),
+    )
+    return {"bench": "close-month", "profile": options["profile"], "generate_seconds": generate_seconds, **result}
+
+
+def bench_score_command(command, options) -> dict:
+    """``score --period YYYY-MM [--scope CODE]``: time the scoring of a closed period (``uythac.scoring.bench``)."""
+    from uythac.scoring.bench import bench_score
+
+    return bench_score(period=options["period"] or "2020-12", scope=options["scope"].strip() or None)
+
+
+#: target → function(command, options) -> JSON-ready dict.
+def bench_reports_command(command, options) -> dict:
+    """Every dashboard page of the profile's province, warm, p50/p95 (reads the month-end snapshots already closed)."""
+    profile = profile_get(options["profile"])
+    result = bench_dashboards(province_code=profile.province_code, runs=_positive(options["runs"], "runs"),
+                              progress=lambda message: command.stderr.write(message))
+    return {"profile": options["profile"], **result}
+
+
+BENCHES = {"close-month": bench_close_month_command, "score": bench_score_command, "reports": bench_reports_command}
+
+
 class Command(UythacCommand):
     help = "Đo tốc độ: uythac bench close-month (khóa sổ cuối tháng theo tập hợp so với vòng lặp từng món)."
 
     def add_arguments(self, parser: CommandParser):
-        parser.add_argument("target", nargs="?", help="Phép đo: close-month.")
+        parser.add_argument("target", nargs="?", help="Phép đo: " + ", ".join(BENCHES) + ".")
         parser.add_argument("--profile", default="seed2020", help="Hồ sơ dữ liệu (mặc định seed2020).")
-        parser.add_argument("--period", default="", help="Kỳ khóa sổ YYYY-MM (mặc định: tháng trước).")
+        parser.add_argument("--period", default="",
+                            help="Kỳ khóa sổ YYYY-MM, có thể nhiều kỳ cách nhau bằng dấu phẩy (mặc định: tháng của "
+                                 "dữ liệu và tháng trước đó, hoặc tháng trước nếu nạp món vay thử).")
         parser.add_argument("--loans", default="",
                             help="Số món vay nạp thử (mặc định: dùng món vay của hồ sơ nếu có, nếu không 100000).")
         parser.add_argument("--baseline", default="300", help="Số món cho vòng lặp từng món (mặc định 300).")
-        parser.add_argument("--scope", default="", help="Phạm vi khóa sổ (mặc định toàn quốc).")
-        parser.add_argument("--seed", default="1", help="Hạt giống dữ liệu món vay (mặc định 1).")
+        parser.add_argument("--scope", default="",
+                            help="Phạm vi khóa sổ (mặc định: tỉnh của hồ sơ; toàn quốc khi nạp món vay thử).")
+        parser.add_argument("--runs", default="20", help="Số lần đo mỗi trang (bench reports, mặc định 20).")
+        parser.add_argument("--seed", default="1", help="Hạt giống dữ liệu và mẫu (mặc định 1).")
 
     def run(self, **options):
-        if options["target"] not in TARGETS:
-            raise DomainError(_("Chọn phép đo: %(targets)s.") % {"targets": ", ".join(TARGETS)}, field="target")
-        profile = profile_get(options["profile"])
-        generate_seconds = None
-        province = Province.objects.get(code=profile.province_code)
-        if not SavingsGroup.objects.filter(commune__province=province).exists():
-            self.stderr.write(f"generate --profile {options['profile']} …")
-            started = time.perf_counter()
-            generate_dataset(options["profile"], seed=1, reset=False)
-            generate_seconds = round(time.perf_counter() - started, 2)
-        result = bench_close_month(
-            province_code=profile.province_code, period=options["period"] or None,
-            loans=_positive(options["loans"], "loans") if options["loans"] else None,
-            baseline=_positive(options["baseline"], "baseline"),
-            seed=_positive(options["seed"], "seed"), scope=options["scope"] or None,
-            progress=lambda message: self.stderr.write(message),
-        )
-        result = {"bench": "close-month", "profile": options["profile"], "generate_seconds": generate_seconds,
-                  **result}
-        self.stdout.write(json.dumps(result, ensure_ascii=False, indent=2))
+        bench = BENCHES.get(options["target"])
+        if bench is None:
+            raise DomainError(_("Chọn phép đo: %(targets)s.") % {"targets": ", ".join(BENCHES)}, field="target")
+        self.stdout.write(json.dumps(bench(self, options), ensure_ascii=False, indent=2))
