@@ -18,10 +18,8 @@ from django.core.management import call_command
 from uythac.reports.entrustment import entrustment_report
 from uythac.reports.entrustment_types import to_billions, to_millions
 
-try:  # the lead's shared session fixture, when it exists
-    from tests.seed2020_fixture import seed2020_closed  # noqa: F401
-except ImportError:  # a module-scoped copy (generate seed2020, close 12/2019 and 12/2020, tear down)
-    from tests.reports.entrustment_seed2020_local import seed2020_closed  # noqa: F401
+# ``seed2020_closed`` (tests/seed2020_fixture.py, through tests/conftest.py): seed2020 generated and closed for
+# 12/2019 and 12/2020 once per session, shared with tests/cli/test_seed2020_lending.py and the scoring test.
 
 END, MID = dt.date(2020, 12, 31), dt.date(2019, 12, 31)
 ORGS = ("11", "12", "13", "14")
