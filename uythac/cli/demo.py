@@ -12,6 +12,9 @@ from django.db.models import Count
 
 from uythac.accounts.models import Role, User
 from uythac.cli.users import CommandActor, user_create_from_codes
+from uythac.closing.runner import close_month
+from uythac.core.guards import today
+from uythac.core.periods import Period
 from uythac.geography.models import Commune, Province
 from uythac.groups.models import GroupStatus, SavingsGroup
 from uythac.network.models import TransactionOffice
@@ -21,6 +24,8 @@ from uythac.synthetic.runner import generate_dataset
 DEMO_PROFILE = "demo"
 DEMO_SEED = 1
 DEMO_PASSWORD = "uythac-demo"
+#: Months closed after the build, so that the dashboards, scores and fees have their 12-month trend from the start.
+DEMO_CLOSED_MONTHS = 12
 ASCII_ABBREVIATIONS = {"11": "hnd", "12": "hpn", "13": "hccb", "14": "dtn"}
 
 
@@ -85,7 +90,21 @@ def demo_build() -> tuple[dict, list[DemoLogin]]:
                 actor=actor, username=login.username, password=login.password, role=login.role, scope=login.scope,
                 org=login.org,
             )
+    summary["closed_periods"] = demo_close_months(PROFILES[DEMO_PROFILE].province_code)
     return summary, logins
+
+
+def demo_close_months(province_code: str, months: int = DEMO_CLOSED_MONTHS) -> list[str]:
+    """Close the last ``months`` ended months of the demo province, oldest first (``redo``: the rebuilt data
+    replaces whatever an earlier demo closed)."""
+    period = Period.of(today()).previous()
+    periods = []
+    for _index in range(months):
+        periods.append(period)
+        period = period.previous()
+    for period in reversed(periods):
+        close_month(period=period, scope=province_code, redo=True)
+    return [str(period) for period in reversed(periods)]
 
 
 def logins_table(logins: list[DemoLogin]) -> str:

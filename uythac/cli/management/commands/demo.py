@@ -32,6 +32,10 @@ class Command(UythacCommand):
             f"Đã tạo dữ liệu demo ở tỉnh {summary['province']['name']}: {summary['communes']} xã, "
             f"{counts['transaction_offices']} PGD, {counts['groups']} tổ, {counts['households']} hộ ({seconds} giây)."
         )
+        closed = summary["closed_periods"]
+        self.stdout.write(
+            f"Đã khóa sổ {len(closed)} tháng ({closed[0]} … {closed[-1]}): số liệu tổng hợp, điểm và phí."
+        )
         self.stdout.write("")
         self.stdout.write(f"Tài khoản demo (mật khẩu chung: {DEMO_PASSWORD}):")
         self.stdout.write(logins_table(logins))
