@@ -82,6 +82,14 @@ REFERENCE_DATA_MIGRATIONS = [
     "uythac.network.migrations.0002_reference_data",
     "uythac.programs.migrations.0002_reference_data",
     "uythac.ledger.migrations.0002_chart_of_accounts",
+    "uythac.savings.migrations.0002_rule_values",
+    "uythac.loans.migrations.0002_rule_values",
+    "uythac.loans.migrations.0006_rule_values_lifecycle_gaps",
+    "uythac.transaction_sessions.migrations.0003_rule_batch_check",
+    "uythac.closing.migrations.0002_rule_values",
+    "uythac.inspections.migrations.0002_rule_values",
+    "uythac.scoring.migrations.0002_provisional_rubrics:seed",
+    "uythac.fees.migrations.0002_provisional_schedules",
 ]
 
 
@@ -91,8 +99,9 @@ def reload_reference_data() -> None:
         return
     from django.apps import apps
 
-    for module in REFERENCE_DATA_MIGRATIONS:
-        importlib.import_module(module).load(apps, None)
+    for entry in REFERENCE_DATA_MIGRATIONS:
+        module, _colon, function = entry.partition(":")
+        getattr(importlib.import_module(module), function or "load")(apps, None)
 
 
 def build_world() -> SimpleNamespace:

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 
 import pytest
 
+from tests.factories import reload_reference_data
 from uythac.closing.models import ClosingRun, ClosingStepState
 from uythac.core.models import AuditEvent
 from uythac.geography.models import Province
@@ -46,6 +47,7 @@ def seed2020_closed(django_db_setup, django_db_blocker):
     from uythac.closing.runner import close_month
 
     with django_db_blocker.unblock():
+        reload_reference_data()  # a transactional test run before may have flushed the database
         started = time.perf_counter()
         summary = generate_dataset("seed2020")
         province = Province.objects.get(code="24")
