@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.factories import build_world, reload_reference_data
+from tests.factories import PASSWORD, build_world, reload_reference_data
 
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")  # Playwright's sync API runs an event loop
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
@@ -54,3 +54,12 @@ def screenshot(page, name: str) -> Path:
     path = ARTIFACTS / f"{name}.png"
     page.screenshot(path=str(path), full_page=True)
     return path
+
+
+def login(page, live_server, username):
+    """Log in through the login form as ``username`` (tests.factories.PASSWORD) and land on the home page."""
+    page.goto(f"{live_server.url}/accounts/login/")
+    page.fill("#id_username", username)
+    page.fill("#id_password", PASSWORD)
+    page.click("button[type=submit]")
+    page.wait_for_url(f"{live_server.url}/")

@@ -4,19 +4,10 @@ test-artifacts/ (dashboard-*.png) to look at."""
 
 import re
 
-from tests.browser.conftest import BROWSER, screenshot
-from tests.factories import PASSWORD
+from tests.browser.conftest import BROWSER, login, screenshot
 from tests.reports.dashboard_data import build_snapshots
 
 pytestmark = BROWSER
-
-
-def login(page, live_server, username):
-    page.goto(f"{live_server.url}/accounts/login/")
-    page.fill("#id_username", username)
-    page.fill("#id_password", PASSWORD)
-    page.click("button[type=submit]")
-    page.wait_for_url(f"{live_server.url}/")
 
 
 def test_branch_officer_drills_down_from_province_to_household(page, live_server, live_world):

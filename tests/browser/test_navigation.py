@@ -1,17 +1,8 @@
 """Login → commune → group → household, in a phone-sized Chromium window."""
 
-from tests.browser.conftest import BROWSER, screenshot
-from tests.factories import PASSWORD
+from tests.browser.conftest import BROWSER, login, screenshot
 
 pytestmark = BROWSER
-
-
-def login(page, live_server, username):
-    page.goto(f"{live_server.url}/accounts/login/")
-    page.fill("#id_username", username)
-    page.fill("#id_password", PASSWORD)
-    page.click("button[type=submit]")
-    page.wait_for_url(f"{live_server.url}/")
 
 
 def test_commune_officer_walks_from_commune_to_household(page, live_server, live_world):

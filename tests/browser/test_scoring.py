@@ -2,12 +2,7 @@
 that wins points back → the what-if form (a plain GET form) → the rubric with its provisional bands.
 Screenshot in test-artifacts/scoring-explanation.png."""
 
-import importlib
-
-from django.apps import apps
-
-from tests.browser.conftest import BROWSER, screenshot
-from tests.factories import PASSWORD
+from tests.browser.conftest import BROWSER, login, screenshot
 from tests.scoring.support import group_snapshot
 from uythac.closing.scope import scope_parse
 from uythac.scoring.models import Rubric
@@ -16,18 +11,9 @@ from uythac.scoring.services import scores_compute
 pytestmark = BROWSER
 
 
-def login(page, live_server, username):
-    page.goto(f"{live_server.url}/accounts/login/")
-    page.fill("#id_username", username)
-    page.fill("#id_password", PASSWORD)
-    page.click("button[type=submit]")
-    page.wait_for_url(f"{live_server.url}/")
-
-
 def test_group_explanation_and_whatif(page, live_server, live_world):
     w = live_world
-    if not Rubric.objects.exists():  # the transactional flush emptied the data migration's rows
-        importlib.import_module("uythac.scoring.migrations.0002_provisional_rubrics").seed(apps, None)
+    assert Rubric.objects.exists()  # reloaded with the reference data after the transactional flush
     group_snapshot(w, w.group_b, principal_overdue=60_000_000, principal_current=940_000_000,
                    interest_arrears_in_term=6_000_000, inactive_3m_loans=1)
     scores_compute(actor=w.admin, period="2025-06", scope=scope_parse("01"))

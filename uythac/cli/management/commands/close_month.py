@@ -12,7 +12,6 @@ province (2 digits), a commune (5 digits) or a PGD (6 digits); without it the wh
 
 import json
 
-from django.contrib.auth import get_user_model
 from django.core.management.base import CommandParser
 from django.utils.translation import gettext as _
 
@@ -37,12 +36,7 @@ class Command(UythacCommand):
     def run(self, **options):
         if not options["period"]:
             raise DomainError(_("Thiếu kỳ cần khóa sổ, ví dụ: uythac close-month 2026-10."), field="period")
-        actor = None
-        if options["user"]:
-            actor = get_user_model().objects.filter(username=options["user"], is_active=True).first()
-            if actor is None:
-                raise DomainError(_("Không có tài khoản «%(user)s» đang hoạt động.") % {"user": options["user"]},
-                                  field="user")
+        actor = self.actor_from(options["user"])
         report = close_month(
             period=options["period"], scope=options["scope"] or None, actor=actor,
             close_ledger=not options["keep_ledger_open"], redo=options["redo"], takeover=options["takeover"],

@@ -8,7 +8,6 @@ summary on stdout: statements written, totals, differences, units over the legal
 
 import json
 
-from django.contrib.auth import get_user_model
 from django.core.management.base import CommandParser
 from django.utils.translation import gettext as _
 
@@ -33,12 +32,7 @@ class Command(UythacCommand):
             raise DomainError(_("Thiếu kỳ cần tính phí, ví dụ: uythac fees 2026-10."), field="period")
         period = period_parse(options["period"])
         scope = scope_parse(options["scope"] or None)
-        actor = None
-        if options["user"]:
-            actor = get_user_model().objects.filter(username=options["user"], is_active=True).first()
-            if actor is None:
-                raise DomainError(_("Không có tài khoản «%(user)s» đang hoạt động.") % {"user": options["user"]},
-                                  field="user")
+        actor = self.actor_from(options["user"])
         if not LoanSnapshot.objects.filter(period=str(period)).exists():
             raise DomainError(_("Kỳ %(period)s chưa khóa sổ: chạy «uythac close-month %(period)s» trước.")
                               % {"period": period}, field="period")

@@ -7,7 +7,6 @@ The JSON summary (counts per subject and grade, seconds) goes to stdout.
 
 import json
 
-from django.contrib.auth import get_user_model
 from django.core.management.base import CommandParser
 from django.utils.translation import gettext as _
 
@@ -34,11 +33,6 @@ class Command(UythacCommand):
         except PeriodError:
             raise DomainError(_("Kỳ «%(value)s» không hợp lệ, dùng dạng YYYY-MM.") % {"value": options["period"]},
                               field="period") from None
-        actor = None
-        if options["user"]:
-            actor = get_user_model().objects.filter(username=options["user"], is_active=True).first()
-            if actor is None:
-                raise DomainError(_("Không có tài khoản «%(user)s» đang hoạt động.") % {"user": options["user"]},
-                                  field="user")
+        actor = self.actor_from(options["user"])
         summary = scores_compute(actor=actor, period=period, scope=scope_parse(options["scope"] or None))
         self.stdout.write(json.dumps(summary, ensure_ascii=False))

@@ -87,6 +87,10 @@ class JournalDeletion:
             cursor.execute("DROP TABLE IF EXISTS reset_entries")
             cursor.execute(f"CREATE TEMPORARY TABLE reset_entries AS {query}", params)
             if postgresql:
+                # ALTER TABLE is refused while the transaction holds pending (deferred) trigger events — e.g. a
+                # reset in the same transaction as the generation it undoes: check them now, and check the
+                # deletes below at once too, then give the transaction back its deferred checks.
+                cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
                 for table, trigger in APPEND_ONLY_TRIGGERS:
                     cursor.execute(f"ALTER TABLE {table} DISABLE TRIGGER {trigger}")
             cursor.execute("DELETE FROM ledger_posting WHERE entry_id IN (SELECT entry_id FROM reset_entries)")
@@ -96,6 +100,7 @@ class JournalDeletion:
             if postgresql:
                 for table, trigger in APPEND_ONLY_TRIGGERS:
                     cursor.execute(f"ALTER TABLE {table} ENABLE TRIGGER {trigger}")
+                cursor.execute("SET CONSTRAINTS ALL DEFERRED")
             cursor.execute("DROP TABLE reset_entries")
         return deleted
 
