@@ -6,6 +6,11 @@ import pytest
 from tests.closing.support import D, freeze, loan_of, make_student_loan, snapshot_of
 from uythac.closing.models import ALL_ORGANIZATIONS, ProvinceSnapshot
 from uythac.closing.runner import close_month
+from uythac.closing.scope import scope_parse
+from uythac.closing.steps import CloseContext
+from uythac.closing.steps.snapshots import InactiveFlag
+from uythac.core.models import RuleValue
+from uythac.core.periods import Period
 from uythac.loans.services import loan_collect_interest
 
 pytestmark = pytest.mark.django_db
@@ -64,3 +69,19 @@ def test_a_redo_of_the_flag_alone_gives_the_same_rows(cw):
     assert next(s for s in report.steps if s.step == "inactive_3m").rows == 1
     assert sorted(ProvinceSnapshot.objects.filter(period="2026-09").values_list(
         "organization_code", "inactive_3m_loans")) == flagged == [("", 1), ("11", 1)]
+
+
+def test_the_flag_step_alone_re_evaluates_rows_written_under_another_rule(cw):
+    """The snapshot step writes the flag with each row; re-running the flag step after the dated rule changed (here:
+    frozen loans no longer excluded) updates only the rows whose flag differs and counts the loans flagged."""
+    plain = loan_of(cw, cw.household_a, cw.group_a, on=D(2025, 3, 12), amount=10_000_000)
+    frozen = loan_of(cw, cw.household_b, cw.group_b, on=D(2025, 3, 15), amount=10_000_000)
+    freeze(frozen, D(2025, 6, 1))
+    close_month(period="2026-09", close_ledger=False)
+    assert [snapshot_of("2026-09", loan).is_inactive_3m for loan in (plain, frozen)] == [True, False]
+    rule = RuleValue.objects.get(key="closing.inactive_3m", effective_to__isnull=True)
+    rule.value = {**rule.value, "exclude_frozen": False}
+    rule.save()
+    ctx = CloseContext(period=Period.parse("2026-09"), scope=scope_parse(None), actor=None, run_id=None)
+    assert InactiveFlag().run(ctx) == 2
+    assert [snapshot_of("2026-09", loan).is_inactive_3m for loan in (plain, frozen)] == [True, True]

@@ -11,6 +11,7 @@ Run it inside a transaction that is rolled back (the bench does), since it write
 
 import contextlib
 import datetime as dt
+import re
 import time
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -23,6 +24,8 @@ from uythac.core.exceptions import DomainError
 from uythac.core.periods import Period, inactive_cutoff
 from uythac.core.rules import rule_value
 from uythac.groups.models import SavingsGroup
+from uythac.ledger.chart import AccountCode as A
+from uythac.ledger.models import Posting
 from uythac.loans.models import Loan, LoanEvent, LoanStatus
 from uythac.loans.selectors import accrual_window_start, interest_due, loan_balances
 from uythac.loans.services import overdue_transfer
@@ -43,6 +46,41 @@ def _last_transaction(loan: Loan, end: dt.date) -> dt.date:
     return found or loan.disbursed_on
 
 
+def _window_start_at(loan: Loan, end: dt.date) -> dt.date:
+    """First day whose interest was not posted by ``end``: after today's accrual when it is not past ``end``, else
+    after the last accrual posted on or before ``end`` (the engine's key ``loan:<number>:accrual:<through>``)."""
+    if loan.interest_accrued_through is None or loan.interest_accrued_through <= end:
+        return accrual_window_start(loan)
+    accrual = (Posting.objects.filter(account__code=A.INTEREST_RECEIVABLE, subledger_type="loan",
+                                      subledger_key=loan.loan_number, value_date__lte=end, amount__gt=0,
+                                      entry__kind="INTEREST_ACCRUAL")
+               .select_related("entry").order_by("-value_date", "-entry_id").first())
+    if accrual is None:
+        return loan.disbursed_on
+    key = accrual.entry.idempotency_key or ""
+    if re.fullmatch(r"loan:.+:accrual:\d{4}-\d{2}-\d{2}", key):
+        return dt.date.fromisoformat(key[-10:]) + dt.timedelta(days=1)
+    return accrual.value_date
+
+
+def _arrears_at_end(loan: Loan, posted: int, extra) -> dict:
+    """Interest arrears at the period end by bucket: the ledger's receivable at E plus the interest not posted yet.
+    The loan's buckets are today's; when interest moved after E the receivable at E differs from their sum and, as
+    postings carry no bucket, the split is the close's: overdue first, then grace, the rest in term."""
+    cached = (loan.interest_arrears_in_term, loan.interest_arrears_overdue, loan.interest_arrears_grace)
+    if posted == sum(cached):
+        in_term, overdue, grace = cached
+    else:
+        overdue = min(loan.interest_arrears_overdue, max(0, posted))
+        grace = min(loan.interest_arrears_grace, max(0, posted - overdue))
+        in_term = max(0, posted) - overdue - grace
+    return {
+        "interest_arrears_in_term": in_term + getattr(extra, "in_term", 0),
+        "interest_arrears_overdue": overdue + getattr(extra, "overdue", 0),
+        "interest_arrears_grace": grace + getattr(extra, "grace", 0),
+    }
+
+
 def naive_close(*, period: Period, loan_ids: list[int]) -> NaiveResult:
     """Close ``period`` for the loans ``loan_ids``, one loan at a time."""
     end, first = period.last_day, period.first_day
@@ -61,8 +99,8 @@ def naive_close(*, period: Period, loan_ids: list[int]) -> NaiveResult:
     for loan_id in loan_ids:
         loan = Loan.objects.get(pk=loan_id)
         alive = loan.disbursed_on <= end and (loan.closed_on is None or loan.closed_on > end)
-        if alive and (loan.interest_accrued_through is None or loan.interest_accrued_through < end):
-            unposted[loan.pk] = interest_due(loan, accrual_window_start(loan), end)
+        if alive:
+            unposted[loan.pk] = interest_due(loan, _window_start_at(loan, end), end)
     result.seconds["interest_arrears"] = time.perf_counter() - started
 
     started = time.perf_counter()
@@ -88,9 +126,7 @@ def naive_close(*, period: Period, loan_ids: list[int]) -> NaiveResult:
             "last_transaction_on": last, "is_inactive_3m": inactive,
             "principal_current": balances.principal_current, "principal_overdue": balances.principal_overdue,
             "principal_frozen": balances.principal_frozen,
-            "interest_arrears_in_term": loan.interest_arrears_in_term + getattr(extra, "in_term", 0),
-            "interest_arrears_overdue": loan.interest_arrears_overdue + getattr(extra, "overdue", 0),
-            "interest_arrears_grace": loan.interest_arrears_grace + getattr(extra, "grace", 0),
+            **_arrears_at_end(loan, balances.interest_receivable, extra),
             "disbursed_in_period": loan.disbursed_amount if loan.disbursed_on >= first else 0,
         }
         LoanSnapshot.objects.create(**row)

@@ -10,6 +10,8 @@ import datetime as dt
 
 from django.db import migrations
 
+from uythac.core.rule_data import rule_values_loader
+
 RULES = [
     ("closing.inactive_3m", {"months": 3, "exclude_programs": ["02"], "exclude_frozen": True}, dt.date(2000, 1, 1),
      None,
@@ -19,18 +21,7 @@ RULES = [
 ]
 
 
-def load(apps, schema_editor):
-    rule = apps.get_model("core", "RuleValue")
-    for key, value, start, end, source, confidence, description in RULES:
-        rule.objects.get_or_create(
-            key=key, effective_from=start,
-            defaults={"value": value, "effective_to": end, "source_document": source, "confidence": confidence,
-                      "description": description},
-        )
-
-
-def unload(apps, schema_editor):
-    apps.get_model("core", "RuleValue").objects.filter(key__in=[rule[0] for rule in RULES]).delete()
+load, unload = rule_values_loader(RULES)
 
 
 class Migration(migrations.Migration):

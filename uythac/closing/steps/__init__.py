@@ -48,3 +48,8 @@ def step_names() -> tuple[str, ...]:
 
 
 __all__ = ["CloseContext", "Step", "close_steps", "register_step", "step_names"]
+
+
+def core_step_names() -> tuple[str, ...]:
+    """The lending close's own steps (without those other apps register, nor the ledger period close)."""
+    return tuple(step.name for step in _CORE_STEPS)

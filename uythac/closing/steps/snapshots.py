@@ -34,6 +34,23 @@ INACTIVE_RULE = "closing.inactive_3m"
 LOAN_EVENTS_THAT_COUNT = ("DISBURSEMENT", "PRINCIPAL_REPAYMENT", "INTEREST_COLLECTION")
 
 
+def inactive_predicate(ctx: CloseContext, alias: str) -> tuple[str, list]:
+    """SQL true when a snapshot row (columns of ``alias``) is a 3-months-inactive loan at the period end: a balance,
+    no frozen balance (unless the rule says otherwise), not an excluded program (students, 02), and a last transaction
+    STRICTLY BEFORE the cut-off — the same calendar day N months before E, clamped to that month's last day
+    (``uythac.core.periods.inactive_cutoff``). N and the exclusions are the dated rule ``closing.inactive_3m``."""
+    rule = rule_value(INACTIVE_RULE, on=ctx.end)
+    cutoff = inactive_cutoff(ctx.end, months=int(rule["months"]))
+    excluded = [str(code) for code in rule.get("exclude_programs", [])] or [""]
+    a = alias
+    frozen = f" AND {a}.principal_frozen = 0" if rule.get("exclude_frozen", True) else ""
+    return (
+        f"({a}.principal_current + {a}.principal_overdue + {a}.principal_frozen > 0{frozen}"
+        f" AND {a}.program_code NOT IN ({', '.join(['%s'] * len(excluded))}) AND {a}.last_transaction_on < %s)",
+        [*excluded, ctx.db_date(cutoff)],
+    )
+
+
 def delete_scope_rows(ctx: CloseContext, table: str, owner_sql: str, owner_params: list) -> int:
     """Delete the period's rows of ``table`` in the scope: by the row's own place, and by owner (a loan or account
     of the scope whose place changed since the last run)."""
@@ -99,6 +116,9 @@ class LoanSnapshots(Step):
         flows_sql, flows_params = self._flows_sql(ctx)
         kinds = ", ".join(f"'{kind}'" for kind in LOAN_EVENTS_THAT_COUNT)
         lo, g = sql.least, sql.greatest
+        # The 3-months-inactive flag is written with the row (an UPDATE of every flagged row afterwards cost as much
+        # as the insert: 82,151 rows in seed2020's 11/2020); step ``inactive_3m`` then only checks it.
+        inactive_sql, inactive_params = inactive_predicate(ctx, "x")
         arrears_e = ("(x.ir_in_term + x.ir_overdue + x.ir_grace - x.ir_later)")
         overdue_e = lo("x.ir_overdue", g("0", arrears_e))
         grace_e = lo("x.ir_grace", g("0", f"{arrears_e} - {overdue_e}"))
@@ -110,7 +130,8 @@ class LoanSnapshots(Step):
             f" principal_collected, interest_collected, overdue_transferred)"
             f" SELECT %s, x.id, x.loan_number, x.household_id, x.group_id, x.association_unit_id, x.commune_id,"
             f"  x.office_id, x.province_id, x.organization_code, x.program_id, x.program_code, x.status,"
-            f"  x.last_transaction_on, %s, x.cur_e, x.ovd_e, x.frz_e,"
+            f"  x.last_transaction_on, CASE WHEN {inactive_sql} THEN %s ELSE %s END, x.principal_current,"
+            f"  x.principal_overdue, x.principal_frozen,"
             f"  {g('0', arrears_e)} - {overdue_e} - {grace_e} + x.ui_in_term, {overdue_e} + x.ui_overdue,"
             f"  {grace_e} + x.ui_grace,"
             f"  x.disbursed, x.principal, x.interest, x.transferred"
@@ -124,9 +145,9 @@ class LoanSnapshots(Step):
             # A reversed operation did not happen (``loans.services_reversal``).
             f"          AND NOT EXISTS (SELECT 1 FROM loans_loanevent rv WHERE rv.reversal_of_id = ev.id)),"
             f"        l.disbursed_on) END AS last_transaction_on,"
-            f"   l.principal_current - COALESCE(lt.cur, 0) AS cur_e,"
-            f"   l.principal_overdue - COALESCE(lt.ovd, 0) AS ovd_e,"
-            f"   l.principal_frozen - COALESCE(lt.frz, 0) AS frz_e,"
+            f"   l.principal_current - COALESCE(lt.cur, 0) AS principal_current,"
+            f"   l.principal_overdue - COALESCE(lt.ovd, 0) AS principal_overdue,"
+            f"   l.principal_frozen - COALESCE(lt.frz, 0) AS principal_frozen,"
             f"   l.interest_arrears_in_term AS ir_in_term, l.interest_arrears_overdue AS ir_overdue,"
             f"   l.interest_arrears_grace AS ir_grace, COALESCE(lt.ir, 0) AS ir_later,"
             f"   COALESCE(ui.in_term, 0) AS ui_in_term, COALESCE(ui.overdue, 0) AS ui_overdue,"
@@ -142,40 +163,35 @@ class LoanSnapshots(Step):
             f"  LEFT JOIN ({flows_sql}) f ON f.subledger_key = l.loan_number"
             f"  LEFT JOIN {interest} ui ON ui.loan_id = l.id"
             f"  WHERE l.disbursed_on <= %s AND (l.closed_on IS NULL OR l.closed_on >= %s) AND {scope_sql}) x",
-            [ctx.key, False, end, end, end, first, *later_params, *flows_params, end, first, *scope_params],
+            [ctx.key, *inactive_params, True, False, end, end, end, first, *later_params, *flows_params, end, first,
+             *scope_params],
         )
 
 
 class InactiveFlag(Step):
-    """Món vay 3 tháng không hoạt động (KHĐ, scoring-and-inspection.md §4.1, M): a balance at E, no frozen balance,
-    not an excluded program (students, 02), and a last transaction STRICTLY BEFORE the cut-off — the same calendar
-    day N months before E, clamped to that month's last day (``uythac.core.periods.inactive_cutoff``: 30/09 → 30/06,
-    31/05 → 28/02 or 29/02). N and the excluded programs are the dated rule ``closing.inactive_3m``.
+    """Món vay 3 tháng không hoạt động (KHĐ, scoring-and-inspection.md §4.1, M; predicate ``inactive_predicate``).
 
-    Runs on the loan snapshots (the loans table has no flag column, and rewriting every loan row each month is what
-    the architecture note measured at 233 s nationally): only the rows that change are updated."""
+    The loan-snapshot step writes the flag with each row; this step re-evaluates it for the period's rows of the
+    scope and updates only the rows whose flag differs (none after a normal run; the rows of a snapshot written
+    before a change of the dated rule otherwise), then returns the number of loans flagged. The loans table has no
+    flag column: rewriting every loan row each month is what the architecture note measured at 233 s nationally."""
 
     name = "inactive_3m"
     label = _("Đánh dấu món vay 3 tháng không hoạt động")
 
     def cleanup(self, ctx: CloseContext) -> None:
-        place_sql, place_params = ctx.scope.snapshot_filter("closing_loansnapshot")
-        sql.execute(
-            f"UPDATE closing_loansnapshot SET is_inactive_3m = %s WHERE period = %s AND is_inactive_3m = %s"
-            f" AND {place_sql}",
-            [False, ctx.key, True, *place_params],
-        )
+        """Nothing to undo: ``run`` recomputes every flag of the scope and period."""
 
     def run(self, ctx: CloseContext) -> int:
-        self.cleanup(ctx)
-        rule = rule_value(INACTIVE_RULE, on=ctx.end)
-        cutoff = inactive_cutoff(ctx.end, months=int(rule["months"]))
-        excluded = [str(code) for code in rule.get("exclude_programs", [])] or [""]
         place_sql, place_params = ctx.scope.snapshot_filter("closing_loansnapshot")
-        frozen = "AND principal_frozen = 0" if rule.get("exclude_frozen", True) else ""
-        return sql.execute(
-            f"UPDATE closing_loansnapshot SET is_inactive_3m = %s WHERE period = %s AND {place_sql}"
-            f" AND principal_current + principal_overdue + principal_frozen > 0 {frozen}"
-            f" AND program_code NOT IN ({', '.join(['%s'] * len(excluded))}) AND last_transaction_on < %s",
-            [True, ctx.key, *place_params, *excluded, ctx.db_date(cutoff)],
+        inactive_sql, inactive_params = inactive_predicate(ctx, "closing_loansnapshot")
+        where = f"period = %s AND {place_sql}"
+        sql.execute(
+            f"UPDATE closing_loansnapshot SET is_inactive_3m = NOT is_inactive_3m WHERE {where}"
+            f" AND is_inactive_3m <> (CASE WHEN {inactive_sql} THEN %s ELSE %s END)",
+            [ctx.key, *place_params, *inactive_params, True, False],
         )
+        return sql.fetch_one(
+            f"SELECT COUNT(*) FROM closing_loansnapshot WHERE {where} AND is_inactive_3m = %s",
+            [ctx.key, *place_params, True],
+        )[0]

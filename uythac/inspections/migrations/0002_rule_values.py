@@ -20,6 +20,8 @@ import datetime as dt
 
 from django.db import migrations
 
+from uythac.core.rule_data import rule_values_loader
+
 SOURCE_727 = "727/HD-NHCS (11/02/2026), Phụ lục I, qua [VBSP-SCM] và [tu-ho-so]; scoring-and-inspection.md §3.1"
 RULES = [
     ("inspection.post_disbursement", {"days": 30}, dt.date(2000, 1, 1), None,
@@ -41,18 +43,7 @@ RULES = [
 ]
 
 
-def load(apps, schema_editor):
-    rule = apps.get_model("core", "RuleValue")
-    for key, value, start, end, source, confidence, description in RULES:
-        rule.objects.get_or_create(
-            key=key, effective_from=start,
-            defaults={"value": value, "effective_to": end, "source_document": source, "confidence": confidence,
-                      "description": description},
-        )
-
-
-def unload(apps, schema_editor):
-    apps.get_model("core", "RuleValue").objects.filter(key__in=[rule[0] for rule in RULES]).delete()
+load, unload = rule_values_loader(RULES)
 
 
 class Migration(migrations.Migration):

@@ -8,6 +8,8 @@ import datetime as dt
 
 from django.db import migrations
 
+from uythac.core.rule_data import rule_values_loader
+
 D = dt.date
 HOLIDAY_SOURCE = (
     "Bộ luật Lao động 2019, Điều 112 (Tết Dương lịch, Tết Âm lịch 5 ngày, Giỗ Tổ 10/3 âm lịch, 30/4, 1/5, 2/9 và "
@@ -46,14 +48,7 @@ RULES = [
 ]
 
 
-def load(apps, schema_editor):
-    rule = apps.get_model("core", "RuleValue")
-    for key, value, start, end, source, confidence, description in RULES:
-        rule.objects.get_or_create(
-            key=key, effective_from=start,
-            defaults={"value": value, "effective_to": end, "source_document": source, "confidence": confidence,
-                      "description": description},
-        )
+load, unload = rule_values_loader(RULES)
 
 
 class Migration(migrations.Migration):

@@ -4,6 +4,8 @@ import datetime as dt
 
 from django.db import migrations
 
+from uythac.core.rule_data import rule_values_loader
+
 D = dt.date
 
 RULES = [
@@ -22,20 +24,7 @@ RULES = [
 ]
 
 
-def load(apps, schema_editor):
-    rule = apps.get_model("core", "RuleValue")
-    for key, value, start, end, source, confidence, description in RULES:
-        rule.objects.get_or_create(
-            key=key, effective_from=start,
-            defaults={"value": value, "effective_to": end, "source_document": source, "confidence": confidence,
-                      "description": description},
-        )
-
-
-def unload(apps, schema_editor):
-    rule = apps.get_model("core", "RuleValue")
-    for key, _value, start, *_rest in RULES:
-        rule.objects.filter(key=key, effective_from=start).delete()
+load, unload = rule_values_loader(RULES)
 
 
 class Migration(migrations.Migration):

@@ -4,6 +4,8 @@ import datetime as dt
 
 from django.db import migrations
 
+from uythac.core.rule_data import rule_values_loader
+
 RULES = [
     (
         "savings.minimum_deposit",
@@ -19,14 +21,7 @@ RULES = [
 ]
 
 
-def load(apps, schema_editor):
-    rule = apps.get_model("core", "RuleValue")
-    for key, value, start, source, confidence, description in RULES:
-        rule.objects.get_or_create(
-            key=key,
-            effective_from=start,
-            defaults={"value": value, "source_document": source, "confidence": confidence, "description": description},
-        )
+load, unload = rule_values_loader(RULES)
 
 
 class Migration(migrations.Migration):
