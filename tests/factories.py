@@ -193,3 +193,12 @@ def build_world() -> SimpleNamespace:
         w.group_leader, w.commune_viewer,
     ]
     return w
+
+
+def out_of_scope_training(world):
+    """A training of unit 11 of commune C (province 79): the object the permission matrix uses for ``trainings/``."""
+    from uythac.scoring.models import TrainingRecord
+
+    found = TrainingRecord.objects.filter(association_unit=world.unit_c["11"]).first()
+    return found or TrainingRecord.objects.create(association_unit=world.unit_c["11"], held_on=dt.date(2025, 3, 1),
+                                                  topic="Tập huấn nghiệp vụ", attendees=2, recorded_by=world.admin)

@@ -256,8 +256,8 @@ def test_data_not_made_by_generate_is_never_overwritten():
 @pytest.mark.parametrize(
     ("args", "message"),
     [
-        ([], "Thiếu --profile; chọn một trong: demo, seed2020."),
-        (["--profile", "national"], "Không có hồ sơ dữ liệu «national»; chọn một trong: demo, seed2020."),
+        ([], "Thiếu --profile; chọn một trong: demo, seed2020, national."),
+        (["--profile", "quocgia"], "Không có hồ sơ dữ liệu «quocgia»; chọn một trong: demo, seed2020, national."),
         (["--profile", "demo", "--seed", "abc"], "--seed phải là một số nguyên, không phải «abc»."),
     ],
 )

@@ -12,6 +12,7 @@ from uythac.cli.main import COMMAND_ALIASES, main
 from uythac.cli.management.commands import bench as bench_command
 from uythac.closing.bench import bench_close_month
 from uythac.closing.models import ClosingRun, LoanSnapshot
+from uythac.closing.runner import close_month
 from uythac.closing.steps import close_steps
 from uythac.loans.services import loan_collect_interest
 
@@ -106,6 +107,9 @@ def test_the_bench_closes_the_loans_a_profile_already_has_for_its_month_and_the_
     assert set(september["naive_baseline"]) == {"sample_loans", "seconds", "seconds_by_step", "seconds_per_loan",
                                                 "extrapolated_seconds", "peak_python_memory_mb", "note"}
     assert set(result) == {"database", "periods", "scope", "data", "closes", "max_rss_mb", "targets"}
+    # The target is judged on the profile's month-end (the last period), the month before is reported beside it.
+    assert (result["targets"]["period"], result["targets"]["met"], result["targets"]["all_periods_met"]) == (
+        "2026-09", september["targets_met"], august["targets_met"] and september["targets_met"])
     assert money_state() == before
 
 
@@ -150,3 +154,13 @@ def test_the_naive_baseline_agrees_with_the_close_on_a_month_whose_interest_was_
     (september,) = result["closes"]
     assert september["cross_check"] == {"loans_compared": 1, "mismatches": 0, "examples": []}
     assert LoanSnapshot.objects.filter(period="2026-09").count() == 0  # the bench rolls its closes back
+
+
+def test_the_bench_re_closes_a_month_already_closed_and_leaves_its_rows(cw):
+    loan_of(cw, cw.household_a, cw.group_a, on=D(2026, 3, 12), amount=10_000_000)
+    close_month(period="2026-09", close_ledger=False)
+    kept = sorted(LoanSnapshot.objects.filter(period="2026-09").values_list("loan_id", "principal_current"))
+    result = bench_close_month(province_code="01", periods="2026-09", baseline=1)
+    (september,) = result["closes"]
+    assert september["cross_check"] == {"loans_compared": 1, "mismatches": 0, "examples": []}
+    assert sorted(LoanSnapshot.objects.filter(period="2026-09").values_list("loan_id", "principal_current")) == kept

@@ -2,6 +2,7 @@
 savings accounts; every figure below is computed by hand from the loans' terms."""
 
 import datetime as dt
+import stat
 from decimal import Decimal
 
 import pytest
@@ -10,6 +11,7 @@ from tests.reports import entrustment_fixtures
 from tests.reports.entrustment_fixtures import COMPARE, PERIOD, D, M
 from uythac.core.exceptions import DomainError
 from uythac.reports.entrustment import ScopeOutOfReach, entrustment_report
+from uythac.reports.render import write_atomically
 
 pytestmark = pytest.mark.django_db
 cw, closed = entrustment_fixtures.cw, entrustment_fixtures.closed
@@ -100,3 +102,9 @@ def test_scope_out_of_the_users_reach(closed):
 
 def test_dates_are_month_ends(closed):
     assert entrustment_report(scope="", period=PERIOD).period == dt.date(2026, 10, 31)
+
+
+def test_a_written_report_is_readable_by_others_like_a_plain_file(tmp_path):
+    path = write_atomically(tmp_path / "report.json", b"{}")
+    assert (path.read_bytes(), stat.S_IMODE(path.stat().st_mode)) == (b"{}", 0o644)
+    assert [entry.name for entry in tmp_path.iterdir()] == ["report.json"]

@@ -71,7 +71,7 @@ def test_group_leader_sees_own_commission_only(data, client):
 def test_print_and_xlsx(data, client):
     client.force_login(data.pgd_staff)
     page = text(client.get(f"/fees/{data.fee.pk}/print/"))
-    assert "Bảng kê phí ủy thác và hoa hồng tháng 2020-12" in page and "690.000" in page
+    assert "Bảng kê phí ủy thác và hoa hồng tháng 12/2020" in page and "690.000" in page
     response = client.get(f"/fees/{data.fee.pk}/xlsx/")
     assert response["Content-Type"].startswith("application/vnd.openxmlformats")
     sheet = load_workbook(io.BytesIO(response.content)).active

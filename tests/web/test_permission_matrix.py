@@ -10,9 +10,11 @@ import re
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver
 
+from tests.factories import out_of_scope_training
 from tests.fees.support import out_of_scope_commission_statement, out_of_scope_fee_statement
 from tests.inspections.support import out_of_scope_inspection
 from tests.pages import stable_body
+from tests.reports.forms.support import out_of_scope_review_meeting
 from tests.support_lending import out_of_scope_savings, out_of_scope_session
 from tests.support_loan_pages import out_of_scope_loan, out_of_scope_round
 
@@ -48,6 +50,8 @@ OUT_OF_SCOPE = {
     "dashboards/unit": lambda w: w.unit_c["11"].code,
     "dashboards/group": lambda w: w.group_c.code,
     "unit-scores": lambda w: w.unit_c["11"].code,
+    "review-meetings": lambda w: str(out_of_scope_review_meeting(w).pk),
+    "trainings": lambda w: str(out_of_scope_training(w).pk),
 }
 # Parameters past the first one (e.g. a member of the group) are also taken outside the scope.
 SECOND_PARAMETER = {

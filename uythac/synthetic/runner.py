@@ -37,7 +37,7 @@ def profile_get(name: str) -> Profile:
     except KeyError:
         raise DomainError(
             _("Không có hồ sơ dữ liệu «%(name)s»; chọn một trong: %(names)s.")
-            % {"name": name, "names": ", ".join(PROFILES)},
+            % {"name": name, "names": ", ".join([*PROFILES, "national"])},
             field="profile",
         ) from None
 
@@ -108,8 +108,14 @@ def _prepare_province(province: Province, *, reset: bool) -> dict[str, int]:
     return reset_province(province)
 
 
-def generate_dataset(profile_name: str, *, seed: int = 1, reset: bool = False, as_of: dt.date | None = None) -> dict:
-    """Build ``profile_name`` with ``seed``; returns the summary (also recorded in one AuditEvent)."""
+def generate_dataset(profile_name: str, *, seed: int = 1, reset: bool = False, as_of: dt.date | None = None,
+                     **national_options) -> dict:
+    """Build ``profile_name`` with ``seed``; returns the summary (also recorded in one AuditEvent). The ``national``
+    benchmark profile (PostgreSQL only, ``uythac.synthetic.national``) takes ``months``, ``provinces``, ``groups``."""
+    if profile_name == "national":
+        from uythac.synthetic.national import generate_national
+
+        return generate_national(seed=seed, reset=reset, **national_options)
     profile = profile_get(profile_name)
     as_of = as_of or profile.as_of or timezone.localdate()
     started = time.perf_counter()

@@ -47,6 +47,9 @@ def write_atomically(path: str | os.PathLike, content: bytes) -> Path:
     target = Path(path)
     handle, temporary = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".part", dir=target.parent or ".")
     try:
+        # mkstemp creates the file readable by its owner only; a report is meant to be shared like any file
+        # written with the default umask (reading the umask means changing it, process-wide: not in a web server).
+        os.chmod(temporary, 0o644)
         with os.fdopen(handle, "wb") as stream:
             stream.write(content)
             stream.flush()

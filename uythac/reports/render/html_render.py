@@ -6,6 +6,7 @@ from pathlib import Path
 
 from django.template.loader import render_to_string
 
+from uythac.reports.render.figures import figures
 from uythac.reports.render.layout import SECTION_TITLES, narrative, tables
 
 FONT_DIRS = (Path("/usr/share/fonts/truetype/liberation"), Path("/usr/share/fonts/truetype/dejavu"))
@@ -32,10 +33,12 @@ def font_urls() -> dict[str, str]:
 
 
 def report_context(report) -> dict:
-    return {"report": report, "tables": {table.key: table for table in tables(report)}, "text": narrative(report),
+    found = {table.key: table for table in tables(report)}
+    return {"report": report, "tables": found, "charts": figures(report, found), "text": narrative(report),
             "titles": SECTION_TITLES()}
 
 
 def render_html(report) -> bytes:
-    context = report_context(report) | {"fonts": font_urls()}
+    """The print page: ``printing`` puts the charts' styles inside their SVG (WeasyPrint has no app.css)."""
+    context = report_context(report) | {"fonts": font_urls(), "printing": True}
     return render_to_string("reports/entrustment_print.html", context).encode("utf-8")

@@ -218,6 +218,7 @@ def unit_detail(request, code):
             edit_action("unit-edit", unit.code, may_edit),
             Action(_("Điểm đánh giá"), reverse("score-unit", args=[unit.code]), secondary=True)
             if is_commune_unit else None,
+            Action(_("Tập huấn"), reverse("training-list") + f"?unit={unit.code}", secondary=True),
             Action(_("Thêm đơn vị cấp dưới"), reverse("unit-create") + f"?parent={unit.code}", secondary=True)
             if may_edit and not is_commune_unit else None,
             Action(_("Thêm hợp đồng ủy thác"), reverse("contract-create") + f"?unit={unit.code}", secondary=True)

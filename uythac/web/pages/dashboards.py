@@ -78,7 +78,10 @@ def compare_page(request):
         comparison = compare(node, request.GET.get("from"), request.GET.get("to"), periods)
     except DomainError as error:
         context["error"] = error.text()
-        return render(request, "web/dashboard_compare.html", context, status=400)
+        # Bad periods the user typed are a 400; the menu's plain link before two months are closed is a normal
+        # page that says why there is nothing to compare (a 400 behind a menu entry looks broken).
+        asked = request.GET.get("from") or request.GET.get("to")
+        return render(request, "web/dashboard_compare.html", context, status=400 if asked else 200)
     context.update({
         "comparison": comparison, "chosen_from": comparison.before, "chosen_to": comparison.after,
         "lines": [{"line": line, "before": shown(line.before, line.kind), "after": shown(line.after, line.kind),

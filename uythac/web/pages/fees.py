@@ -101,6 +101,12 @@ def _confidence(code: str) -> dict:
     return {"code": code, "label": Confidence(code).label, "provisional": code != Confidence.HIGH}
 
 
+def _month(period: str) -> str:
+    """A statement's period "2026-10" as Vietnamese pages and the printed statement write it: "10/2026"."""
+    year, _dash, month = period.partition("-")
+    return f"{month}/{year}" if month else period
+
+
 @login_required
 def fee_detail(request, pk: int):
     statement = access_fee_statement(request.user, pk)
@@ -109,13 +115,13 @@ def fee_detail(request, pk: int):
         association_unit=statement.association_unit, period=statement.period).exclude(pk=statement.pk).order_by("id")
     return render(request, "web/fee_detail.html", {
         "title": _("Phí ủy thác %(unit)s kỳ %(period)s") % {"unit": statement.association_unit.name,
-                                                              "period": statement.period},
+                                                              "period": _month(statement.period)},
         "s": statement, "shares": statement.shares.select_related("recipient"), "cap_rule": cap_rule,
         "siblings": siblings, "schedule_confidence": _confidence(statement.schedule.confidence),
         "can_pay": can_pay_statements(request.user) and statement.status == StatementStatus.UNPAID
         and statement.amount != 0,
         "sessions": _open_sessions(request.user, statement, commission=False),
-        "breadcrumbs": _crumbs(Breadcrumb(f"{statement.association_unit.code} · {statement.period}")),
+        "breadcrumbs": _crumbs(Breadcrumb(f"{statement.association_unit.code} · {_month(statement.period)}")),
     })
 
 
@@ -124,13 +130,13 @@ def commission_detail(request, pk: int):
     statement = access_commission_statement(request.user, pk)
     return render(request, "web/fee_commission_detail.html", {
         "title": _("Hoa hồng tổ %(group)s kỳ %(period)s") % {"group": statement.group.code,
-                                                               "period": statement.period},
+                                                               "period": _month(statement.period)},
         "s": statement, "commission_confidence": _confidence(statement.schedule.commission_confidence),
         "can_pay": can_pay_statements(request.user) and statement.status == StatementStatus.UNPAID
         and statement.amount != 0,
         "sessions": _open_sessions(request.user, statement, commission=True),
         "breadcrumbs": _crumbs(Breadcrumb(_("Hoa hồng"), reverse("fee-commission-list")),
-                               Breadcrumb(f"{statement.group.code} · {statement.period}")),
+                               Breadcrumb(f"{statement.group.code} · {_month(statement.period)}")),
     })
 
 
@@ -174,7 +180,7 @@ def fee_print(request, pk: int):
     statement = access_fee_statement(request.user, pk)
     commissions = _unit_month(request.user, statement)
     return render(request, "web/fee_print.html", {
-        "title": _("Bảng kê phí ủy thác và hoa hồng tháng %(period)s") % {"period": statement.period},
+        "title": _("Bảng kê phí ủy thác và hoa hồng tháng %(period)s") % {"period": _month(statement.period)},
         "s": statement, "shares": statement.shares.select_related("recipient"), "commissions": commissions,
         "commission_total": sum(c.amount for c in commissions),
     })
@@ -193,7 +199,7 @@ def fee_xlsx(request, pk: int):
     bold = Font(bold=True)
     provisional = _("tạm tính") if statement.schedule.is_provisional else ""
     rows = [
-        [_("Bảng kê phí ủy thác và hoa hồng tháng %(period)s") % {"period": statement.period}],
+        [_("Bảng kê phí ủy thác và hoa hồng tháng %(period)s") % {"period": _month(statement.period)}],
         [_("Hội"), f"{statement.association_unit.code} – {statement.association_unit.name}"],
         [_("Biểu phí"), statement.schedule.code, provisional],
         [],

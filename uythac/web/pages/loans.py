@@ -199,6 +199,7 @@ def loan_detail(request, number):
             actions.append((_("Hết hạn khoanh"), reverse("loan-freeze-expire", args=[key])))
     if can_write_loans(user) and loan.status != LoanStatus.WRITTEN_OFF:
         actions.append((_("Đảo giao dịch"), reverse("loan-reverse", args=[key])))
+    events = _events(loan, can_write_loans(user) and loan.status != LoanStatus.WRITTEN_OFF)
     context = {
         "title": _("Khế ước %(number)s") % {"number": key},
         "loan": loan,
@@ -211,7 +212,11 @@ def loan_detail(request, number):
         "segments": segments,
         "rate_problem": rate_problem,
         "installments": _installments(loan, on),
-        "events": _events(loan, can_write_loans(user) and loan.status != LoanStatus.WRITTEN_OFF),
+        "events": events,
+        # 14/TD notifies a transfer to overdue: its download needs such an event (an overdue balance alone, as in
+        # synthetic data, made the link answer 400).
+        "has_overdue_transfer": any(row["event"].kind == LoanEventKind.OVERDUE_TRANSFER
+                                    and getattr(row["event"], "reversal", None) is None for row in events),
         "cases": loan.risk_cases.select_related("round").order_by("-id"),
         "postings": _postings(loan),
         "cache_ok": loan_cache_matches_ledger(loan),

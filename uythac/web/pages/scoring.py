@@ -21,6 +21,7 @@ from uythac.geography.models import Commune, Province
 from uythac.groups.access import access_group
 from uythac.network.models import Organization, TransactionOffice
 from uythac.scoring.models import Grade, ImportedGroupScore, Rubric, Score, Subject
+from uythac.scoring.rubrics import can_publish_rubrics, rubric_periods
 from uythac.scoring.selectors import (
     current_score,
     grade_distribution,
@@ -64,6 +65,7 @@ def rubric_detail(request, pk):
     return render(request, "web/rubric_detail.html", {
         "title": str(rubric), "rubric": rubric, "criteria": criteria,
         "caps": rubric.caps.all(),
+        "periods": rubric_periods(rubric), "can_publish": can_publish_rubrics(request.user),  # scoring_admin pages
         "breadcrumbs": [Breadcrumb(_("Bộ tiêu chí chấm điểm"), reverse("rubric-list")), Breadcrumb(str(rubric))],
     })
 

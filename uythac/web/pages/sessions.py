@@ -32,6 +32,7 @@ from uythac.core.audit import audit_history
 from uythac.core.exceptions import DomainError
 from uythac.core.guards import today
 from uythac.core.rules import rule_get
+from uythac.fees.access import commission_statement_queryset_for, fee_statement_queryset_for
 from uythac.fees.payments import fees_payable_at_session
 from uythac.groups.access import access_group
 from uythac.groups.models import GroupBoardTerm, GroupMembership
@@ -199,6 +200,21 @@ def _desk_actions(user, session):
     }
 
 
+def _fees_payable(user, session) -> dict:
+    """The statements payable at the session, each marked ``visible`` when the user may open it: a group leader or
+    an association officer sees the session but not the other units' statements (their links answered 404)."""
+    payable = fees_payable_at_session(session)
+    fees = set(fee_statement_queryset_for(user).filter(pk__in=[s.pk for s in payable["fees"]])
+               .values_list("pk", flat=True))
+    commissions = set(commission_statement_queryset_for(user).filter(pk__in=[s.pk for s in payable["commissions"]])
+                      .values_list("pk", flat=True))
+    for statement in payable["fees"]:
+        statement.visible = statement.pk in fees
+    for statement in payable["commissions"]:
+        statement.visible = statement.pk in commissions
+    return payable
+
+
 def _groups_at(session):
     return list(session.transaction_point.savings_groups.filter(status="ACTIVE").order_by("code"))
 
@@ -299,7 +315,7 @@ def _desk_context(user, session, errors) -> dict:
         "breadcrumbs": _session_crumbs(session),
         "can_write": writable,
         "can_correct": can_write_sessions(user),
-        "fees_payable": fees_payable_at_session(session),
+        "fees_payable": _fees_payable(user, session),
         "till": balance(AccountCode.CASH_TELLER, subledger_type=SubledgerType.SESSION, subledger_key=str(session.pk)),
         "pending": pending,
         "handed": handed,

@@ -3,6 +3,10 @@
 Targets live in ``BENCHES`` (target → function taking the parsed options and the command, returning the JSON-ready
 result); a new benchmark adds its options in ``add_arguments`` and one entry there.
 
+``score [--period YYYY-MM] [--scope CODE]``: scoring of a closed period, rolled back (``uythac.scoring.bench``).
+``reports [--profile seed2020|national] [--runs N]``: dashboards, warm p50/p95; with ``national`` also the
+entrustment report and BC0437 of the whole country (``uythac.reports.bench``).
+
 ``close-month [--profile seed2020] [--period YYYY-MM[,YYYY-MM…]] [--scope CODE] [--baseline N] [--loans N]
 [--seed N]``: times the set-based month-end close against the naive per-loan loop (``uythac.closing.bench``).
 When the profile's province has no loans yet, ``generate --profile`` runs first (committed, ``generate_seconds`` in
@@ -76,7 +80,17 @@ def bench_score_command(command, options) -> dict:
 
 #: target → function(command, options) -> JSON-ready dict.
 def bench_reports_command(command, options) -> dict:
-    """Every dashboard page of the profile's province, warm, p50/p95 (reads the month-end snapshots already closed)."""
+    """Every dashboard page of the profile's province, warm, p50/p95 (reads the month-end snapshots already closed).
+    ``--profile national``: the entrustment report of the whole country (build, JSON, XLSX), BC0437 of the whole
+    country in XLSX, then every dashboard page of the largest province (by outstanding) and the national home."""
+    if options["profile"] == "national":
+        from uythac.reports.bench import bench_national_reports, largest_province
+
+        say = lambda message: command.stderr.write(message)  # noqa: E731
+        runs = _positive(options["runs"], "runs")
+        national = bench_national_reports(runs=min(runs, 5), progress=say)
+        dashboards = bench_dashboards(province_code=largest_province(), runs=runs, progress=say)
+        return {"profile": "national", **national, "dashboards": dashboards}
     profile = profile_get(options["profile"])
     result = bench_dashboards(province_code=profile.province_code, runs=_positive(options["runs"], "runs"),
                               progress=lambda message: command.stderr.write(message))

@@ -18,6 +18,13 @@ from uythac.core.exceptions import DomainError
 
 SUBCOMMANDS = {
     "entrustment": "uythac.reports.entrustment_cli",
+    # Monthly operational reports (uythac/reports/monthly/__init__.py REPORTS).
+    "bc0437": "uythac.reports.monthly.bc0437",
+    "bc0438": "uythac.reports.monthly.bc0438",
+    "inactive": "uythac.reports.monthly.inactive",
+    "overdue": "uythac.reports.monthly.overdue",
+    "due-next-month": "uythac.reports.monthly.due_next_month",
+    "frozen-expiring": "uythac.reports.monthly.frozen_expiring",
 }
 
 
