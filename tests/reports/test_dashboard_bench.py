@@ -8,6 +8,7 @@ import pytest
 from tests.reports.dashboard_data import build_snapshots
 from uythac.accounts.models import User
 from uythac.core.exceptions import DomainError
+from uythac.core.periods import Period
 from uythac.reports.bench import bench_dashboards, dashboard_urls, percentile
 
 pytestmark = pytest.mark.django_db
@@ -26,8 +27,14 @@ def test_bench_pages(world):
     users = User.objects.count()
     result = bench_dashboards(province_code="01", runs=2, warmup=1)
     assert User.objects.count() == users
+    # Every dashboard and report page answered 200 (the bench refuses otherwise) and was timed.
+    reports = {"report_entrustment", "report_bc0437", "report_bc0438", "report_inactive", "report_overdue",
+               "report_due_next_month", "report_frozen_expiring"}
     assert set(result["pages"]) == {"home", "province", "province_sorted", "office", "commune", "unit", "group",
-                                    "compare_province", "compare_commune", "admin_home"}
+                                    "compare_province", "compare_commune", "admin_home"} | reports
+    period = urls["report_bc0437"].rsplit("=", 1)[1]
+    assert urls["report_bc0437"] == f"/reports/monthly/bc0437/?scope=01&period={period}"
+    assert urls["report_entrustment"].startswith(f"/reports/entrustment/?period={Period.parse(period).last_day}")
     page = result["pages"]["province"]
     assert page["p50_ms"] <= page["p95_ms"] <= page["max_ms"] and page["queries"] > 0
     json.dumps(result)
