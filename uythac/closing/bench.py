@@ -92,6 +92,22 @@ def _cpu_used(before_backend: float | None, before_client: float) -> dict:
     }
 
 
+VACUUMED = ("closing_loansnapshot", "closing_groupsnapshot", "closing_unitsnapshot", "closing_communesnapshot",
+            "closing_officesnapshot", "closing_provincesnapshot", "closing_closingstepstate", "scoring_score",
+            "fees_feestatement", "fees_commissionstatement")
+
+
+def _vacuum() -> None:
+    """PostgreSQL: clear the dead rows every rolled-back bench run leaves in the tables the close rewrites (≈120,000
+    a period), as autovacuum would between two real closes — the server of this machine runs with autovacuum off,
+    and 3 million dead snapshot rows made the 12/2020 close 1.3 s slower. Outside any transaction (VACUUM's rule)."""
+    if connection.vendor != "postgresql" or connection.in_atomic_block:
+        return
+    with connection.cursor() as cursor:
+        for table in VACUUMED:
+            cursor.execute(f"VACUUM (ANALYZE) {table}")
+
+
 def _analyze() -> None:
     for table in ANALYZED:
         sql.execute(f"ANALYZE {table}")
@@ -223,6 +239,7 @@ def bench_close_month(*, province_code: str, periods=None, loans: int | None = N
             scope = province_code
     result = {"database": connection.vendor, "periods": [str(period) for period in periods],
               "scope": scope or "country"}
+    _vacuum()
     with transaction.atomic():
         started = time.perf_counter()
         counts = {}

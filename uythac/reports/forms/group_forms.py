@@ -34,6 +34,7 @@ from uythac.reports.forms.layout import (
     header,
     money,
     place_date,
+    sign_note,
     text_cell,
     total_row,
     vn_number,
@@ -41,10 +42,6 @@ from uythac.reports.forms.layout import (
 from uythac.savings.models import MemberSavingsAccount
 from uythac.savings.selectors import savings_balance
 from uythac.transaction_sessions.models import BatchStatus, CollectionBatch, CollectionItem, ItemKind
-
-
-def _sign_note() -> str:
-    return _("(Ký, ghi rõ họ tên)")
 
 
 def _leader_name(group) -> str:
@@ -183,9 +180,9 @@ def build_13td(group, period: Period) -> FormDocument:
         after=after,
         place_date=place_date(group.commune.name, day if has_batch else None),
         signatures=[
-            Signature(_("TỔ TRƯỞNG"), _sign_note(), _leader_name(group)),
-            Signature(_("ĐẠI DIỆN HỘI ĐOÀN THỂ XÃ"), _sign_note()),
-            Signature(_("CÁN BỘ NGÂN HÀNG"), _sign_note()),
+            Signature(_("TỔ TRƯỞNG"), sign_note(), _leader_name(group)),
+            Signature(_("ĐẠI DIỆN HỘI ĐOÀN THỂ XÃ"), sign_note()),
+            Signature(_("CÁN BỘ NGÂN HÀNG"), sign_note()),
         ],
         facts={
             "day": day,
@@ -292,9 +289,9 @@ def build_15td(group, day: dt.date) -> FormDocument:
         ],
         place_date=place_date(group.commune.name, None),
         signatures=[
-            Signature(_("TỔ TRƯỞNG"), _sign_note(), _leader_name(group)),
-            Signature(_("ĐẠI DIỆN HỘI ĐOÀN THỂ XÃ"), _sign_note()),
-            Signature(_("CÁN BỘ NGÂN HÀNG"), _sign_note()),
+            Signature(_("TỔ TRƯỞNG"), sign_note(), _leader_name(group)),
+            Signature(_("ĐẠI DIỆN HỘI ĐOÀN THỂ XÃ"), sign_note()),
+            Signature(_("CÁN BỘ NGÂN HÀNG"), sign_note()),
         ],
         facts={"day": day, "rows": len(rows), "principal": sums[3], "interest": sums[4], "savings": sums[5]},
     )
@@ -376,7 +373,7 @@ def build_due_notice(group, period: Period) -> FormDocument:
         after=after,
         place_date=place_date(office.name if office else group.commune.name, None),
         signatures=[
-            Signature(_("TỔ TRƯỞNG NHẬN THÔNG BÁO"), _sign_note(), _leader_name(group)),
+            Signature(_("TỔ TRƯỞNG NHẬN THÔNG BÁO"), sign_note(), _leader_name(group)),
             Signature(_("GIÁM ĐỐC PHÒNG GIAO DỊCH"), _("(Ký tên, đóng dấu)")),
         ],
         facts={"rows": len(rows), "principal_due": total},

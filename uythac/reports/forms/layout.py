@@ -157,3 +157,12 @@ def total_row(label: str, columns: int, sums: dict[int, int], *, label_span: int
     for index in range(label_span, columns):
         row.append(Cell(sums[index], bold=True) if index in sums else Cell(""))
     return row
+
+
+# Notes under a signature title, as printed on the official forms.
+def sign_note() -> str:
+    return _("(Ký, ghi rõ họ tên)")
+
+
+def stamp_note() -> str:
+    return _("(Ký tên, đóng dấu)")

@@ -19,19 +19,12 @@ from uythac.reports.forms.layout import (
     header,
     money,
     place_date,
+    sign_note,
+    stamp_note,
     text_cell,
     total_row,
     vn_number,
 )
-
-
-def _sign_note() -> str:
-    return _("(Ký, ghi rõ họ tên)")
-
-
-def _stamp_note() -> str:
-    return _("(Ký tên, đóng dấu)")
-
 
 # --- 14/TD ---------------------------------------------------------------------------------------------------------
 
@@ -133,8 +126,8 @@ def build_14td(loan, day: dt.date) -> FormDocument:
         after=after,
         place_date=place_date(loan.office.name, day),
         signatures=[
-            Signature(_("HỘ VAY NHẬN THÔNG BÁO"), _sign_note(), household.name),
-            Signature(_("GIÁM ĐỐC PHÒNG GIAO DỊCH"), _stamp_note()),
+            Signature(_("HỘ VAY NHẬN THÔNG BÁO"), sign_note(), household.name),
+            Signature(_("GIÁM ĐỐC PHÒNG GIAO DỊCH"), stamp_note()),
         ],
         facts={"transferred": total, "overdue": balances.principal_overdue, "interest": owed, "rows": len(rows)},
     )
@@ -216,7 +209,7 @@ def build_04td(application, listed) -> FormDocument:
         table=table,
         after=after,
         place_date=place_date(application.office.name, application.notice_on),
-        signatures=[Signature(_("GIÁM ĐỐC PHÒNG GIAO DỊCH"), _stamp_note())],
+        signatures=[Signature(_("GIÁM ĐỐC PHÒNG GIAO DỊCH"), stamp_note())],
         facts={"rows": len(rows), "total": total},
     )
 
@@ -300,9 +293,9 @@ def build_03td(meeting) -> FormDocument:
         after=after,
         place_date=place_date(group.commune.name, meeting.held_on),
         signatures=[
-            Signature(_("TỔ TRƯỞNG"), _sign_note()),
-            Signature(_("HỘI ĐOÀN THỂ XÃ"), _sign_note(), meeting.association_officer_name),
-            Signature(_("XÁC NHẬN CỦA UBND XÃ"), _stamp_note()),
+            Signature(_("TỔ TRƯỞNG"), sign_note()),
+            Signature(_("HỘI ĐOÀN THỂ XÃ"), sign_note(), meeting.association_officer_name),
+            Signature(_("XÁC NHẬN CỦA UBND XÃ"), stamp_note()),
         ],
         facts={"rows": len(rows), "requested": requested, "reviewed": reviewed, "refused": refused},
     )
