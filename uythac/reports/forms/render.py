@@ -18,6 +18,7 @@ from docx.oxml.ns import qn
 from docx.shared import Cm, Pt
 
 from uythac.reports.forms.layout import FormDocument, FormTable, motto_lines
+from uythac.reports.render.docx_render import header_cells
 from uythac.reports.render.html_render import font_urls
 
 FORMATS = ("docx", "pdf")
@@ -184,19 +185,10 @@ def _table(document, table: FormTable, usable: float, *, landscape: bool) -> Non
     grid.alignment = WD_TABLE_ALIGNMENT.CENTER
     _widths(grid, table.fitted_widths(usable, size))
     _narrow_margins(grid)
-    taken: set[tuple[int, int]] = set()
-    for r, header_row in enumerate(table.header):
-        c = 0
-        for cell in header_row:
-            while (r, c) in taken:
-                c += 1
-            target = grid.cell(r, c)
-            if cell.rowspan > 1 or cell.colspan > 1:
-                target = target.merge(grid.cell(r + cell.rowspan - 1, c + cell.colspan - 1))
-            taken |= {(rr, cc) for rr in range(r, r + cell.rowspan) for cc in range(c, c + cell.colspan)}
-            _fill(target, cell.text, bold=True, align=WD_ALIGN_PARAGRAPH.CENTER, size=size)
-            c += cell.colspan
-        _repeat_header(grid.rows[r])
+    for target, cell in header_cells(grid, table.header):
+        _fill(target, cell.text, bold=True, align=WD_ALIGN_PARAGRAPH.CENTER, size=size)
+    for row in grid.rows[: len(table.header)]:
+        _repeat_header(row)
     for r, body_row in enumerate(body, start=len(table.header)):
         c = 0
         for cell in body_row:

@@ -26,6 +26,23 @@ FONT = "Times New Roman"
 USABLE_CM = 21 - 3 - 2  # A4 portrait minus the left and right margins
 
 
+
+def header_cells(grid, header):
+    """The Word cell of each header Cell, row spans and column spans merged: a cell starts at the next column not
+    covered by a span from a row above. Yields (merged Word cell, layout Cell) in reading order."""
+    taken: set[tuple[int, int]] = set()
+    for r, header_row in enumerate(header):
+        c = 0
+        for cell in header_row:
+            while (r, c) in taken:
+                c += 1
+            target = grid.cell(r, c)
+            if cell.rowspan > 1 or cell.colspan > 1:
+                target = target.merge(grid.cell(r + cell.rowspan - 1, c + cell.colspan - 1))
+            taken |= {(rr, cc) for rr in range(r, r + cell.rowspan) for cc in range(c, c + cell.colspan)}
+            yield target, cell
+            c += cell.colspan
+
 def _style(document) -> None:
     normal = document.styles["Normal"]
     normal.font.name = FONT
@@ -128,20 +145,8 @@ def _table(document, table: Table) -> None:
     grid.alignment = WD_TABLE_ALIGNMENT.CENTER
     _widths(grid, table)
     size = 8.5 if table.columns > 8 else 10
-    taken: set[tuple[int, int]] = set()
-    for r, header_row in enumerate(table.header):
-        c = 0
-        for cell in header_row:
-            while (r, c) in taken:
-                c += 1
-            target = grid.cell(r, c)
-            if cell.rowspan > 1 or cell.colspan > 1:
-                target = target.merge(grid.cell(r + cell.rowspan - 1, c + cell.colspan - 1))
-            for rr in range(r, r + cell.rowspan):
-                for cc in range(c, c + cell.colspan):
-                    taken.add((rr, cc))
-            _fill(target, cell.text, bold=True, align=WD_ALIGN_PARAGRAPH.CENTER, size=size)
-            c += cell.colspan
+    for target, cell in header_cells(grid, table.header):
+        _fill(target, cell.text, bold=True, align=WD_ALIGN_PARAGRAPH.CENTER, size=size)
     for r, row in enumerate(grid.rows):
         _row_flag(row, "cantSplit")  # a row never splits across two pages
         if r < len(table.header):
