@@ -30,7 +30,8 @@ def test_close_month_prints_progress_and_a_json_summary(cw):
     assert [(step["step"], step["status"], step["rows"]) for step in summary["steps"] if step["step"] in core] == [
         ("freeze_expiry", "done", 0), ("overdue_transfers", "done", 1),
         ("loan_snapshots", "done", 1), ("inactive_3m", "done", 1),
-        ("aggregates", "done", 8), ("ledger_period_close", "not_applicable", 0)]
+        # group, unit, commune ×2, PGD ×2, province ×2 (total and Farmers') and the unit's program line (BC0438 ③)
+        ("aggregates", "done", 9), ("ledger_period_close", "not_applicable", 0)]
     assert summary["steps"][-1]["step"] == "ledger_period_close"
     assert "Khóa sổ kỳ 2026-03, phạm vi toàn quốc" in err
     assert f"[1/{len(close_steps())}] Hết hạn khoanh nợ: 0 dòng" in err

@@ -12,6 +12,7 @@ from uythac.closing.models import (
     LoanSnapshot,
     OfficeSnapshot,
     ProvinceSnapshot,
+    UnitProgramSnapshot,
     UnitSnapshot,
 )
 from uythac.closing.runner import close_month
@@ -169,3 +170,61 @@ def test_a_redo_rebuilds_the_same_rows_without_doubling(month):
     for model in (GroupSnapshot, UnitSnapshot, CommuneSnapshot, OfficeSnapshot, ProvinceSnapshot):
         assert sorted(model.objects.filter(period="2026-09").values_list(
             "organization_code", "outstanding", "savings_balance")) == before[model.__name__]
+
+
+def _member_counts(period, group):
+    row = GroupSnapshot.objects.get(period=period, group=group)
+    return (row.borrowing_households, row.members_paid_interest_3m, row.members_with_interest_arrears,
+            row.members_with_grace_arrears)
+
+
+def test_bc0437_member_counts_over_the_closed_months_of_the_last_three(month):
+    world, loans, _unposted = month
+    # September: household_b paid 200.000 đ of interest; household_a paid none and owes interest on both loans.
+    assert _member_counts("2026-09", world.group_b) == (1, 1, 1, 0)
+    assert _member_counts("2026-09", world.group_a) == (1, 0, 1, 0)
+    # October: household_a pays interest on its second loan only — the household paid (one member, counted once).
+    loan_collect_interest(actor=world.admin, loan=Loan.objects.get(pk=loans["a2"].pk), amount=40_000,
+                          on=D(2026, 10, 10))
+    close_month(period="2026-10", close_ledger=False)
+    assert _member_counts("2026-10", world.group_a)[:2] == (1, 1)
+    assert _member_counts("2026-10", world.group_b)[:2] == (1, 1)  # September is within the last three months
+    province = ProvinceSnapshot.objects.get(period="2026-10", province=world.province,
+                                            organization_code=ALL_ORGANIZATIONS)
+    assert province.members_paid_interest_3m == 2  # household_a, household_b; the Women's group's member paid none
+    # The counts equal the loan snapshots they come from: households with a balance and arrears in term or overdue.
+    owing = {row.household_id for row in LoanSnapshot.objects.filter(period="2026-10", province=world.province)
+             if row.principal_current + row.principal_overdue + row.principal_frozen > 0
+             and (row.interest_arrears_in_term > 0 or row.interest_arrears_overdue > 0)}
+    assert province.members_with_interest_arrears == len(owing) == 3
+    # December, November not closed: the window is October–December and September's payment has left it. (The
+    # calendar cannot close December yet: its loan snapshots are October's, with no interest collected.)
+    december = list(LoanSnapshot.objects.filter(period="2026-10"))
+    for row in december:
+        row.period, row.interest_collected = "2026-12", 0
+    LoanSnapshot.objects.bulk_create(december)
+    Aggregates().run(CloseContext(period=Period.parse("2026-12"), scope=CloseScope(COUNTRY)))
+    assert _member_counts("2026-12", world.group_b)[:2] == (1, 0)
+    assert _member_counts("2026-12", world.group_a)[:2] == (1, 1)
+
+
+def test_bc0438_lines_per_unit_and_program_and_villages_with_a_balance(month):
+    world, loans, _unposted = month
+    lines = {(row.association_unit_id, row.program_code): row
+             for row in UnitProgramSnapshot.objects.filter(period="2026-09")}
+    program = loans["a1"].program.code
+    farmers_a = lines[world.group_a.association_unit_id, program]
+    # household_a's two loans (15M + 3M overdue, 10M): one customer, 28M, the 3M overdue; their arrears summed.
+    a1, a2 = snapshot_of("2026-09", loans["a1"]), snapshot_of("2026-09", loans["a2"])
+    assert (farmers_a.customers, farmers_a.principal_current, farmers_a.principal_overdue, farmers_a.principal_frozen,
+            farmers_a.organization_code, farmers_a.office_id, farmers_a.commune_id) == (
+        1, 25_000_000, 3_000_000, 0, "11", world.office.pk, world.commune_a.pk)
+    assert farmers_a.interest_arrears == sum(
+        row.interest_arrears_in_term + row.interest_arrears_overdue + row.interest_arrears_grace for row in (a1, a2))
+    assert len(lines) == 4  # group_a's, group_b's, the Women's group's units, and province 79's
+    assert sum(row.customers for row in lines.values()) == 4
+    unit = UnitSnapshot.objects.get(period="2026-09", association_unit=world.group_a.association_unit_id)
+    assert unit.villages_with_balance == 1  # household_a's village
+    # A scoped re-close rebuilds the province's lines without doubling them or touching province 79's.
+    close_month(period="2026-09", scope=world.province.code, close_ledger=False, redo=True)
+    assert UnitProgramSnapshot.objects.filter(period="2026-09").count() == 4

@@ -197,6 +197,10 @@ class AggregateSnapshot(Balances):
     inactive_3m_amount = models.BigIntegerField(_("dư nợ món 3 tháng không hoạt động"), default=0)
     savings_balance = models.BigIntegerField(_("số dư tiền gửi tổ viên"), default=0)
     savings_members = models.BigIntegerField(_("số tổ viên có tiền gửi"), default=0)
+    # BC0437 K, Y, Z among the households with a balance (``steps.aggregates.FLAGS``).
+    members_paid_interest_3m = models.BigIntegerField(_("số hộ còn dư nợ có nộp lãi trong 3 tháng"), default=0)
+    members_with_interest_arrears = models.BigIntegerField(_("số hộ còn dư nợ có lãi tồn"), default=0)
+    members_with_grace_arrears = models.BigIntegerField(_("số hộ còn dư nợ có lãi tồn ân hạn"), default=0)
     savings_deposited = models.BigIntegerField(_("tiền gửi trong tháng"), default=0)
     savings_withdrawn = models.BigIntegerField(_("tiền rút trong tháng"), default=0)
     disbursed_count = models.BigIntegerField(_("số món giải ngân trong tháng"), default=0)
@@ -215,6 +219,9 @@ class GroupSnapshot(AggregateSnapshot):
     commune = _fk("geography.Commune", _("xã"))
     office = _fk("network.TransactionOffice", _("phòng giao dịch"))
     province = _fk("geography.Province", _("tỉnh"))
+    # Members on the period's last day (memberships joined by then and not left): BC0437 column H, and the divisor
+    # of its savings per member (``steps.aggregates``).
+    members = models.BigIntegerField(_("số tổ viên cuối tháng"), default=0)
 
     class Meta:
         verbose_name = _("số liệu tổ TK&VV cuối tháng")
@@ -233,6 +240,8 @@ class UnitSnapshot(AggregateSnapshot):
     association_unit = _fk("network.AssociationUnit", _("đơn vị hội"))
     commune = _fk("geography.Commune", _("xã"), null=True)
     province = _fk("geography.Province", _("tỉnh"), null=True)
+    # BC0438 ①: the villages of the unit's groups that have a balance (``steps.aggregates``).
+    villages_with_balance = models.BigIntegerField(_("số thôn có dư nợ"), default=0)
 
     class Meta:
         verbose_name = _("số liệu đơn vị hội cuối tháng")
@@ -241,6 +250,37 @@ class UnitSnapshot(AggregateSnapshot):
 
     def __str__(self) -> str:
         return f"{self.period} {self.association_unit_id} {self.organization_code or '*'}"
+
+
+class UnitProgramSnapshot(models.Model):
+    """BC0438 ③: the loans of one association unit by PGD, commune and program at the period end, written by the
+    aggregates step from the period's loan snapshots (the report used to group 117,000 of them per page)."""
+
+    period = models.CharField(_("kỳ (YYYY-MM)"), max_length=7)
+    organization_code = models.CharField(_("mã ĐVUT"), max_length=2)
+    association_unit = _fk("network.AssociationUnit", _("đơn vị hội"))
+    office = _fk("network.TransactionOffice", _("phòng giao dịch"))
+    commune = _fk("geography.Commune", _("xã"))
+    province = _fk("geography.Province", _("tỉnh"))
+    program_code = models.CharField(_("mã chương trình"), max_length=2)
+    customers = models.BigIntegerField(_("số khách hàng còn dư nợ"), default=0)
+    principal_current = models.BigIntegerField(_("dư nợ trong hạn"), default=0)
+    principal_overdue = models.BigIntegerField(_("dư nợ quá hạn"), default=0)
+    principal_frozen = models.BigIntegerField(_("dư nợ khoanh"), default=0)
+    interest_arrears = models.BigIntegerField(_("lãi tồn"), default=0)
+    inactive_3m_loans = models.BigIntegerField(_("số món 3 tháng không hoạt động"), default=0)
+
+    class Meta:
+        verbose_name = _("số liệu chương trình của đơn vị hội cuối tháng")
+        ordering = ["period", "association_unit_id", "office_id", "commune_id", "program_code"]
+        constraints = [
+            models.UniqueConstraint(fields=["period", "association_unit", "office", "commune", "program_code"],
+                                    name="unit_program_snapshot_unique")
+        ]
+        indexes = [models.Index(fields=["period", "province"], name="unit_program_snap_province_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.period} {self.association_unit_id} {self.program_code}"
 
 
 class CommuneSnapshot(AggregateSnapshot):

@@ -1,30 +1,30 @@
 """BC0437 — "THÔNG TIN TỔ TK&VV DO … QUẢN LÝ ĐẾN NGÀY dd/mm/yyyy" (shared/domain/export-formats.md §2.8): one row per
 group of the scope (optionally one organization or one association unit), the bank's 28 columns in its order.
 
-Sources (never raw postings): the group's month-end snapshot (balances, savings, the month's flows), its loans'
-snapshots of the period and of the two months before (members with interest arrears, members who paid interest),
-memberships and board terms on the period end (members, leader), the group's current score of the period (scoring
-app) and the grade it gave (thresholds of the rubric: 85/70/50 by default, scoring-and-inspection.md §1.3).
+Sources (never raw postings): the group's month-end snapshot — balances, savings, the month's flows, its members on
+the period end, and the member counts the close derives from its loans' snapshots of the period and of the two months
+before (members with interest arrears, members who paid interest: ``closing.steps.aggregates.FLAGS``) — the board
+terms on the period end (leader), the group's current score of the period (scoring app) and the grade it gave
+(thresholds of the rubric: 85/70/50 by default, scoring-and-inspection.md §1.3).
 
 Definitions where the bank's are not written down (provisional, documented in docs/reports.md):
-* K "có nộp lãi trong 3 tháng gần nhất": members with a balance who paid interest at least once in the closed months
-  of the three ending with the period; L = I − K (paid nothing in those months). "Every month" was tried first and
-  gave 0 everywhere on the demo data, where most interest is collected in one month of the quarter.
+* K "có nộp lãi trong 3 tháng gần nhất": members with a balance who paid interest in the group at least once in the
+  closed months of the three ending with the period; L = I − K (paid nothing in those months). "Every month" was
+  tried first and gave 0 everywhere on the demo data, where most interest is collected in one month of the quarter.
 * M, N (savings participation per member in the last 3 months): the snapshots keep savings per group, not per member
   and month — shown "—" (None in JSON) rather than guessed.
 * W = savings balance ÷ members; X = the month's deposits ÷ members (nghìn đồng), both rounded half up to the đồng.
+* The "Tổng cộng" row is the sum of the rows: a member of two groups counts in both, as on the bank's sheet.
 """
 
 from __future__ import annotations
 
 from decimal import Decimal
 
-from django.db.models import Case, Count, Max, Q, Sum, When
+from django.db.models import Q, Sum
 from django.utils.translation import gettext as _
 
-from uythac.closing.models import GroupSnapshot, LoanSnapshot
-from uythac.groups.models import GroupMembership
-from uythac.reports import entrustment_sources as src
+from uythac.closing.models import GroupSnapshot
 from uythac.reports.entrustment_types import round_half_up
 from uythac.reports.monthly import base
 from uythac.reports.monthly.base import COUNT, MILLION, PCT, TEXT, THOUSAND, Column, MonthlyReport, Section
@@ -33,7 +33,6 @@ from uythac.scoring.models import Grade, Score, Subject
 
 KIND = "bc0437"
 HAS_BALANCE = Q(principal_current__gt=0) | Q(principal_overdue__gt=0) | Q(principal_frozen__gt=0)
-ARREARS = Q(interest_arrears_in_term__gt=0) | Q(interest_arrears_overdue__gt=0)
 SUMMED = (
     "outstanding",
     "principal_overdue",
@@ -45,6 +44,10 @@ SUMMED = (
     "savings_deposited",
     "borrowing_households",
     "savings_members",
+    "members_paid_interest_3m",
+    "members_with_interest_arrears",
+    "members_with_grace_arrears",
+    "members",
 )
 
 
@@ -53,7 +56,7 @@ def columns() -> list[Column]:
         Column("office_code", _("Mã PGD"), TEXT, 9),
         Column("commune_code", _("Mã xã"), TEXT, 8),
         Column("commune_name", _("Tên xã"), TEXT, 16),
-        Column("organization_code", _("Mã ĐVUT"), TEXT, 6),
+        Column("organization_code", _("Mã ĐVUT"), TEXT, 8),
         Column("organization_name", _("Tên ĐVUT"), TEXT, 16),
         Column("group_code", _("Mã tổ"), TEXT, 9),
         Column("leader", _("Tên tổ trưởng"), TEXT, 18),
@@ -87,10 +90,9 @@ def _per_member(amount: int, members: int) -> int | None:
     return int(round_half_up(Decimal(amount) / members, 0)) if members else None
 
 
-def _measures(values: dict, members: int, loans: dict) -> dict:
+def _measures(values: dict) -> dict:
     """The measure columns of one group (or of the total) from its summed snapshot values."""
-    borrowers = values["borrowing_households"]
-    paid = loans.get("paid", 0)
+    borrowers, paid, members = values["borrowing_households"], values["members_paid_interest_3m"], values["members"]
     return {
         "members": members,
         "members_with_balance": borrowers,
@@ -109,49 +111,9 @@ def _measures(values: dict, members: int, loans: dict) -> dict:
         "savings": values["savings_balance"],
         "savings_per_member": _per_member(values["savings_balance"], members),
         "deposit_per_member_month": _per_member(values["savings_deposited"], members),
-        "members_with_arrears": loans.get("arrears", 0),
-        "members_with_grace_arrears": loans.get("grace", 0),
+        "members_with_arrears": values["members_with_interest_arrears"],
+        "members_with_grace_arrears": values["members_with_grace_arrears"],
     }
-
-
-def _loan_counts(query: base.Query, group_ids: list[int] | None):
-    """Per group (or, with ``group_ids`` None, over the whole report): members with a balance who paid interest in
-    the closed months of the last three, members with interest arrears, members with arrears in grace."""
-    months = [str(query.period.add(-offset)) for offset in (2, 1, 0)]
-    closed = sorted(src.periods_with_snapshots(query.scope, months))
-    paid = LoanSnapshot.objects.filter(query.snapshot_filter(), period__in=closed, interest_collected__gt=0).values(
-        "household_id"
-    )
-    found = LoanSnapshot.objects.filter(query.snapshot_filter(), HAS_BALANCE, period=str(query.period))
-    measures = {
-        "paid": Count("household_id", distinct=True, filter=Q(household_id__in=paid)),
-        "arrears": Count("household_id", distinct=True, filter=ARREARS),
-        "grace": Count("household_id", distinct=True, filter=Q(interest_arrears_grace__gt=0)),
-    }
-    if group_ids is None:
-        # Over the whole report: one row per household first (a hash aggregate), then plain sums — three
-        # COUNT(DISTINCT …) over a province's 117,000 loan snapshots sorted them three times (0.23 s → 0.06 s).
-        flagged = found.values("household_id").annotate(
-            paid=Max(Case(When(household_id__in=paid, then=1), default=0)),
-            arrears=Max(Case(When(ARREARS, then=1), default=0)),
-            grace=Max(Case(When(interest_arrears_grace__gt=0, then=1), default=0)),
-        )
-        totals = flagged.aggregate(paid_n=Sum("paid"), arrears_n=Sum("arrears"), grace_n=Sum("grace"))
-        return {key: int(totals[f"{key}_n"] or 0) for key in ("paid", "arrears", "grace")}
-    rows = found.filter(group_id__in=group_ids).values("group_id").annotate(**measures)
-    return {row.pop("group_id"): row for row in rows}
-
-
-def _current_members(query: base.Query, group_ids):
-    end = query.end
-    current = GroupMembership.objects.filter(joined_on__lte=end).filter(Q(left_on__isnull=True) | Q(left_on__gt=end))
-    return current.filter(group_id__in=group_ids)
-
-
-def _members(query: base.Query, group_ids) -> dict[int, int]:
-    """Current members per group; ``group_ids`` a list (a page) or a subquery (an export: no 166,000-id list)."""
-    return dict(_current_members(query, group_ids).values("group_id").annotate(n=Count("id"))
-                .values_list("group_id", "n"))
 
 
 def build(query: base.Query) -> MonthlyReport:
@@ -172,7 +134,6 @@ def build(query: base.Query) -> MonthlyReport:
     )
     # An export takes every row: the related queries select by the snapshots' subquery rather than an id list.
     ids = [row["group_id"] for row in shown] if query.page is not None else snapshots.values("group_id")
-    members, loans = _members(query, ids), _loan_counts(query, ids)
     leaders = base.leaders_on(ids, query.end)
     scores = {
         sid: (total, grade)
@@ -196,16 +157,14 @@ def build(query: base.Query) -> MonthlyReport:
                 "organization_name": row["association_unit__organization__name"],
                 "group_code": row["group__code"],
                 "leader": leaders.get(gid, ""),
-                **_measures(row, members.get(gid, 0), loans.get(gid, {})),
+                **_measures(row),
                 "score": score,
                 "grade": str(Grade(grade).label) if grade else None,
             }
         )
     sums = {key: int(value or 0) for key, value in snapshots.aggregate(**{k: Sum(k) for k in SUMMED}).items()}
-    total = {
-        "office_code": _("Tổng cộng"),
-        **_measures(sums, _current_members(query, snapshots.values("group_id")).count(), _loan_counts(query, None)),
-    }
+    # The total is the sum of the rows (a household in two groups counts in both, as on the bank's sheet).
+    total = {"office_code": _("Tổng cộng"), **_measures(sums)}
     place = base.title_place(query)
     return MonthlyReport(
         kind=KIND,
@@ -224,9 +183,10 @@ def build(query: base.Query) -> MonthlyReport:
                 "theo tổ, chưa theo từng tổ viên và từng tháng."
             ),
             _(
-                "Tổ viên «có nộp lãi trong 3 tháng gần nhất»: tổ viên còn dư nợ có nộp lãi ít nhất một lần trong các "
-                "tháng đã khóa sổ của 3 tháng gần nhất (tạm tính)."
+                "Tổ viên «có nộp lãi trong 3 tháng gần nhất»: tổ viên còn dư nợ có nộp lãi qua tổ ít nhất một lần "
+                "trong các tháng đã khóa sổ của 3 tháng gần nhất (tạm tính)."
             ),
+            _("Dòng «Tổng cộng» là tổng các dòng: tổ viên tham gia hai tổ được tính ở cả hai tổ."),
         ],
     )
 

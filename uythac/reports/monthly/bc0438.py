@@ -6,20 +6,21 @@ unit (③: × program), each with a recomputed "Tổng cộng" (the bank's came 
   so ① summed equals BC0437 summed per commune × association (the cross-check of alerts.md);
 ② group grades (the scoring app's current group scores of the period): Tốt / Khá / Trung bình / Yếu and their sum;
 ③ per program: customers with a balance, outstanding, overdue and frozen (amount, ratio), interest arrears and the
-  loans inactive 3 months (Mẫu 14) — from the loan snapshots of the unit's loans.
+  loans inactive 3 months (Mẫu 14) — the unit's program lines the close sums from its loans' snapshots
+  (``UnitProgramSnapshot``; villages with a balance likewise on ``UnitSnapshot``).
 Amounts in đồng (JSON: VND), ratios % with 2 places. Direct loans (no association) are outside BC0438."""
 
 from __future__ import annotations
 
-from django.db.models import Count, F, Q, Sum
+from django.db.models import Count, Sum
 from django.utils.translation import gettext as _
 
-from uythac.closing.models import GroupSnapshot, LoanSnapshot
+from uythac.closing.models import GroupSnapshot, UnitProgramSnapshot, UnitSnapshot
 from uythac.geography.models import Village
 from uythac.network.models import AssociationUnit, TransactionOffice
+from uythac.programs.models import CreditProgram
 from uythac.reports.monthly import base
 from uythac.reports.monthly.base import COUNT, PCT, TEXT, VND, Column, MonthlyReport, Section
-from uythac.reports.monthly.bc0437 import ARREARS, HAS_BALANCE
 from uythac.reports.monthly.cli import entry
 from uythac.scoring.models import Grade, Score, Subject
 
@@ -32,7 +33,7 @@ def _place_columns() -> list[Column]:
         Column("office_code", _("Mã PGD"), TEXT, 9),
         Column("commune_code", _("Mã xã"), TEXT, 8),
         Column("commune_name", _("Tên xã"), TEXT, 16),
-        Column("organization_code", _("Mã ĐVUT"), TEXT, 6),
+        Column("organization_code", _("Mã ĐVUT"), TEXT, 8),
         Column("organization_name", _("Tên ĐVUT"), TEXT, 18),
     ]
 
@@ -119,12 +120,9 @@ def part_one(query: base.Query) -> list[dict]:
     )
     groups = list(groups)
     villages_with_balance = dict(
-        LoanSnapshot.objects.filter(
-            query.snapshot_filter(), HAS_BALANCE, period=str(query.period), association_unit_id__isnull=False
-        )
-        .values("association_unit_id")
-        .annotate(n=Count("household__village_id", distinct=True))
-        .values_list("association_unit_id", "n")
+        UnitSnapshot.objects.filter(
+            period=str(query.period), association_unit_id__in={row["association_unit_id"] for row in groups}
+        ).values_list("association_unit_id", "villages_with_balance")
     )
     villages = dict(
         Village.objects.filter(commune_id__in={row["commune_id"] for row in groups})
@@ -175,26 +173,17 @@ def part_two(query: base.Query) -> list[dict]:
 
 
 def part_three(query: base.Query) -> list[dict]:
-    arrears = F("interest_arrears_in_term") + F("interest_arrears_overdue") + F("interest_arrears_grace")
     found = list(
-        LoanSnapshot.objects.filter(
-            query.snapshot_filter(), period=str(query.period), association_unit_id__isnull=False
-        )
-        .values("association_unit_id", "office_id", "commune__code", "commune__name", "program_code", "program__name")
-        .annotate(
-            customers=Count("household_id", distinct=True, filter=HAS_BALANCE),
-            current=Sum("principal_current"),
-            overdue=Sum("principal_overdue"),
-            frozen=Sum("principal_frozen"),
-            interest_arrears=Sum(arrears),
-            inactive_3m=Count("loan_id", filter=Q(is_inactive_3m=True)),
-            with_arrears=Count("loan_id", filter=ARREARS),
+        UnitProgramSnapshot.objects.filter(query.snapshot_filter(), period=str(query.period)).values(
+            "association_unit_id", "office_id", "commune__code", "commune__name", "program_code", "customers",
+            "principal_current", "principal_overdue", "principal_frozen", "interest_arrears", "inactive_3m_loans",
         )
     )
+    names = dict(CreditProgram.objects.values_list("code", "name"))
     units, offices = _places([r["association_unit_id"] for r in found], [r["office_id"] for r in found])
     rows = []
     for row in found:
-        current, overdue, frozen = (int(row[k] or 0) for k in ("current", "overdue", "frozen"))
+        current, overdue, frozen = row["principal_current"], row["principal_overdue"], row["principal_frozen"]
         outstanding = current + overdue + frozen
         if not outstanding and not row["interest_arrears"]:
             continue  # a program whose loans were all repaid: nothing left to report
@@ -206,15 +195,15 @@ def part_three(query: base.Query) -> list[dict]:
                     (row["commune__code"], row["commune__name"]),
                 ),
                 "program_code": row["program_code"],
-                "program_name": row["program__name"],
+                "program_name": names.get(row["program_code"], ""),
                 "customers": row["customers"],
                 "outstanding": outstanding,
                 "overdue": overdue,
                 "overdue_ratio": base.percent(overdue, outstanding),
                 "frozen": frozen,
                 "frozen_ratio": base.percent(frozen, outstanding),
-                "interest_arrears": int(row["interest_arrears"] or 0),
-                "inactive_3m": row["inactive_3m"],
+                "interest_arrears": row["interest_arrears"],
+                "inactive_3m": row["inactive_3m_loans"],
             }
         )
     return _order(rows, "program_code")

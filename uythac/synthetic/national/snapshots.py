@@ -22,6 +22,9 @@ MEASURES = (
     "inactive_3m_amount",
     "savings_balance",
     "savings_members",
+    "members_paid_interest_3m",
+    "members_with_interest_arrears",
+    "members_with_grace_arrears",
     "savings_deposited",
     "savings_withdrawn",
     "disbursed_count",
@@ -70,6 +73,12 @@ def _build_group_snapshots(seed: int, periods: list[Period]) -> int:
         "inactive_3m_amount": _thousands("c.inactive * a.size * a.growth"),
         "savings_balance": "c.sav",
         "savings_members": "b.savers",
+        # BC0437 K, Y, Z: borrowers who left interest unpaid (the draw ``unpaid``) did not pay in the last three
+        # months; those with arrears are the unpaid ones plus, in overdue groups, the overdue ones.
+        "members_paid_interest_3m": "a.borrowers - floor(a.borrowers * b.unpaid)::bigint",
+        "members_with_interest_arrears": "CASE WHEN c.iit + c.iio > 0 THEN LEAST(a.borrowers,"
+        " GREATEST(1, round(a.borrowers * (b.unpaid + b.rho * 3))))::bigint ELSE 0 END",
+        "members_with_grace_arrears": "0",
         "savings_deposited": "c.dep",
         "savings_withdrawn": "CASE WHEN a.q >= 0.991 THEN "
         + _thousands("c.sav * 0.06 * a.j")
@@ -84,8 +93,8 @@ def _build_group_snapshots(seed: int, periods: list[Period]) -> int:
     }
     return _execute(
         "INSERT INTO closing_groupsnapshot (period, organization_code, group_id, association_unit_id, commune_id,"
-        f" office_id, province_id, {', '.join(MEASURES)})"
-        " SELECT p.period, g.org, g.id, g.association_unit_id, g.commune_id, g.office_id, g.province_id,"
+        f" office_id, province_id, members, {', '.join(MEASURES)})"
+        " SELECT p.period, g.org, g.id, g.association_unit_id, g.commune_id, g.office_id, g.province_id, g.members,"
         f" {', '.join(values[name] for name in MEASURES)}"
         f" FROM {TMP_GROUPS} g CROSS JOIN unnest(%s::text[], %s::int[]) AS p(period, back)"
         f" CROSS JOIN LATERAL (SELECT {j} AS j, {j2} AS j2, g.q AS q, 1 - 0.004 * p.back AS growth,"
@@ -123,7 +132,11 @@ LEVELS = (
         "closing_unitsnapshot",
         "association_unit_id",
         False,
-        {"commune_id": "MAX(u.commune_id)", "province_id": "MAX(u.province_id)"},
+        # Villages with a balance (BC0438 ①): every village of the unit's groups (every group lends).
+        {"commune_id": "MAX(u.commune_id)", "province_id": "MAX(u.province_id)",
+         "villages_with_balance": "(SELECT COUNT(DISTINCT gv.village_id) FROM groups_savingsgroup_villages gv"
+         " JOIN groups_savingsgroup sg ON sg.id = gv.savingsgroup_id"
+         " WHERE sg.association_unit_id = s.association_unit_id)"},
         " JOIN network_associationunit u ON u.id = s.association_unit_id",
     ),
     ("closing_communesnapshot", "commune_id", True, {"province_id": "MAX(s.province_id)"}, ""),
