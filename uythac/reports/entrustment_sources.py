@@ -113,9 +113,10 @@ def members(scope: CloseScope, on: dt.date, organizations) -> int:
     Otherwise memberships are counted, not distinct households: a household has at most one current membership
     (constraint ``one_current_membership_per_household``) and a move closes the old one the day the new one starts
     (``left_on`` = ``joined_on``), so on any day each household has at most one membership covering it."""
-    if on == Period.of(on).last_day:
+    month = Period.of(on)
+    if on == month.last_day:
         stored = GroupSnapshot.objects.filter(
-            group_snapshot_filter(scope), period=str(Period.of(on)), organization_code__in=organizations
+            group_snapshot_filter(scope), period=str(month), organization_code__in=organizations
         ).aggregate(n=Sum("members"))["n"]
         if stored:  # months closed before the column existed hold 0: count the memberships instead
             return int(stored)

@@ -9,24 +9,11 @@ autovacuum analyse the tables within a minute of each close, outside the close's
 
 from django.db import migrations
 
+from uythac.closing.autovacuum import analyze_after_each_close
+
 TABLES = ("loansnapshot", "groupsnapshot", "unitsnapshot", "communesnapshot", "officesnapshot", "provincesnapshot")
-SETTINGS = "autovacuum_analyze_scale_factor = 0.002, autovacuum_analyze_threshold = 1000"
-
-
-def _each(template):
-    def run(apps, schema_editor):
-        if schema_editor.connection.vendor == "postgresql":
-            for table in TABLES:
-                schema_editor.execute(template.format(table=f"closing_{table}"))
-
-    return run
 
 
 class Migration(migrations.Migration):
     dependencies = [("closing", "0004_group_snapshot_unit_index")]
-    operations = [
-        migrations.RunPython(
-            _each(f"ALTER TABLE {{table}} SET ({SETTINGS})"),
-            _each("ALTER TABLE {table} RESET (autovacuum_analyze_scale_factor, autovacuum_analyze_threshold)"),
-        )
-    ]
+    operations = [analyze_after_each_close(*(f"closing_{table}" for table in TABLES))]

@@ -5,22 +5,7 @@ villages with a balance per unit, the per-program lines of the units."""
 import django.db.models.deletion
 from django.db import migrations, models
 
-SETTINGS = "autovacuum_analyze_scale_factor = 0.002, autovacuum_analyze_threshold = 1000"
-
-
-def _on_postgresql(statement):
-    def run(apps, schema_editor):
-        if schema_editor.connection.vendor == "postgresql":
-            schema_editor.execute(statement)
-
-    return run
-
-
-ANALYZE_AFTER_CLOSE = (
-    _on_postgresql(f"ALTER TABLE closing_unitprogramsnapshot SET ({SETTINGS})"),
-    _on_postgresql("ALTER TABLE closing_unitprogramsnapshot RESET (autovacuum_analyze_scale_factor,"
-                   " autovacuum_analyze_threshold)"),
-)
+from uythac.closing.autovacuum import analyze_after_each_close
 
 
 class Migration(migrations.Migration):
@@ -143,5 +128,5 @@ class Migration(migrations.Migration):
             },
         ),
         # As closing/0005 for the other snapshot tables: statistics refreshed by autovacuum after each close.
-        migrations.RunPython(*ANALYZE_AFTER_CLOSE),
+        analyze_after_each_close("closing_unitprogramsnapshot"),
     ]

@@ -139,7 +139,8 @@ class Aggregates(Step):
         self._cells()
         sql.analyze(CELLS, SINGLES, HOUSEHOLDS)
         rows = sum(self._level(ctx, level) for level in LEVELS)
-        rows += unit_programs.write(ctx, FACTS, rebuild_rows)
+        rows += unit_programs.write(ctx, FACTS, rebuild_rows(
+            ctx, unit_programs.TABLE, "association_unit_id", unit_programs.SCOPE_COLUMNS, alias="f"))
         sql.drop_temp(FACTS, CELLS, BY_HOUSEHOLD, SINGLES, HOUSEHOLDS)
         return rows
 

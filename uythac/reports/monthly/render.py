@@ -21,6 +21,10 @@ PLACES = {MILLION: 3, THOUSAND: 0, PCT: 2}
 SCALE = {MILLION: Decimal(1_000_000), THOUSAND: Decimal(1_000)}
 
 
+def _date_text(value) -> str:
+    return value.strftime("%d/%m/%Y") if isinstance(value, dt.date) else str(value)
+
+
 def cell_of(value, kind: str, *, bold: bool = False) -> Cell:
     """A raw value as the cell it prints as: money scaled to its unit, dates dd/mm/yyyy."""
     if value is None or value == "":
@@ -31,9 +35,7 @@ def cell_of(value, kind: str, *, bold: bool = False) -> Cell:
         return Cell(Decimal(value), PLACES[PCT], bold=bold)
     if kind in (VND, COUNT):
         return Cell(int(value), bold=bold)
-    if kind == DATE and isinstance(value, dt.date):
-        return Cell(value.strftime("%d/%m/%Y"), bold=bold)
-    return Cell(str(value), bold=bold)
+    return Cell(_date_text(value) if kind == DATE else str(value), bold=bold)
 
 
 def section_table(section: Section, report: MonthlyReport) -> Table:
@@ -68,8 +70,7 @@ def _stream_column(kind: str) -> xlsx_stream.Column:
     if kind in (VND, COUNT):
         return xlsx_stream.Column(0)
     if kind == DATE:
-        return xlsx_stream.Column(to_text=lambda value: value.strftime("%d/%m/%Y") if isinstance(value, dt.date)
-                                  else str(value))
+        return xlsx_stream.Column(to_text=_date_text)
     return xlsx_stream.Column()
 
 

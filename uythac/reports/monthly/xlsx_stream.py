@@ -26,12 +26,9 @@ from decimal import Decimal
 from xml.sax.saxutils import escape
 
 from uythac.reports.entrustment_types import round_half_up
+from uythac.reports.render.xlsx_render import CM, FONT, MARGINS_CM, number_format
 
-FONT = "Times New Roman"
-CM_IN_INCHES = 1 / 2.54
-# Official margins (inches in the file): top 2, bottom 2, left 3, right 2 cm.
-MARGINS = {"left": 3 * CM_IN_INCHES, "right": 2 * CM_IN_INCHES, "top": 2 * CM_IN_INCHES, "bottom": 2 * CM_IN_INCHES}
-NUMBER_FORMATS = {0: "#,##0", 2: "#,##0.00", 3: "#,##0.000"}
+NUMBER_FORMATS = {places: number_format(places) for places in (0, 2, 3)}
 # Characters XML 1.0 cannot carry (a stray control character in a name would make the file unreadable).
 ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f]")
 
@@ -221,7 +218,7 @@ def _sheet_head(sheet: Sheet) -> str:
 
 def _sheet_tail(sheet: Sheet) -> str:
     merges = "".join(f'<mergeCell ref="{ref}"/>' for ref in sheet.merges)
-    margins = " ".join(f'{side}="{inches:.4f}"' for side, inches in MARGINS.items())
+    margins = " ".join(f'{side}="{cm * CM:.4f}"' for side, cm in MARGINS_CM.items())
     return (
         "</sheetData>"
         + (f'<mergeCells count="{len(sheet.merges)}">{merges}</mergeCells>' if merges else "")

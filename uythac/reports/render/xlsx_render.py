@@ -19,6 +19,8 @@ FONT = "Times New Roman"
 THIN = Side(style="thin", color="000000")
 BOX = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
 CM = 1 / 2.54  # openpyxl margins are in inches
+# Official margins (cm): top 2, bottom 2, left 3, right 2 — both XLSX writers print with them.
+MARGINS_CM = {"left": 3, "right": 2, "top": 2, "bottom": 2}
 SHEET_NAMES = {"table_a": "Ủy thác theo hội", "agreements": "Văn bản ký kết", "savings": "Tiền gửi tổ viên",
                "groups": "Tổ TK&VV", "risk": "Xử lý rủi ro", "inspections": "Kiểm tra giám sát",
                "grades": "Xếp loại tổ"}
@@ -83,8 +85,7 @@ def _print_setup(sheet, *, landscape: bool, header_rows: str | None) -> None:
     sheet.page_setup.fitToWidth = 1
     sheet.page_setup.fitToHeight = 0
     sheet.sheet_properties.pageSetUpPr.fitToPage = True
-    # Official margins: top 2, bottom 2, left 3, right 2 cm.
-    sheet.page_margins = PageMargins(left=3 * CM, right=2 * CM, top=2 * CM, bottom=2 * CM)
+    sheet.page_margins = PageMargins(**{side: cm * CM for side, cm in MARGINS_CM.items()})
     if header_rows:
         sheet.print_title_rows = header_rows
 
